@@ -1,0 +1,45 @@
+#include "store/kv_store.h"
+
+#include <utility>
+
+namespace c360 {
+
+const std::vector<Table>& AllTables() {
+  static const auto* const kTables = new std::vector<Table>{
+      Table::kMeta,          Table::kRecords, Table::kEntities,
+      Table::kMembership,    Table::kCandidateKeys, Table::kAliases,
+      Table::kAudit,         Table::kChangeLog};
+  return *kTables;
+}
+
+absl::string_view TableName(Table table) {
+  switch (table) {
+    case Table::kMeta:
+      return "meta";
+    case Table::kRecords:
+      return "records";
+    case Table::kEntities:
+      return "entities";
+    case Table::kMembership:
+      return "membership";
+    case Table::kCandidateKeys:
+      return "candidate_keys";
+    case Table::kAliases:
+      return "aliases";
+    case Table::kAudit:
+      return "audit";
+    case Table::kChangeLog:
+      return "change_log";
+  }
+  return "unknown";
+}
+
+void WriteSet::Put(Table table, std::string key, std::string value) {
+  ops_.push_back({table, false, std::move(key), std::move(value)});
+}
+
+void WriteSet::Delete(Table table, std::string key) {
+  ops_.push_back({table, true, std::move(key), {}});
+}
+
+}  // namespace c360

@@ -1,0 +1,184 @@
+#include "store/rocksdb_store.h"
+
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "rocksdb/db.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/table.h"
+#include "store/keys.h"
+#include "store/schema.h"
+
+namespace c360 {
+namespace {
+
+absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
+  if (s.ok()) return absl::OkStatus();
+  std::string message = absl::StrCat(what, ": ", s.ToString());
+  if (s.IsNotFound()) return absl::NotFoundError(message);
+  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+    return absl::UnavailableError(message);
+  }
+  if (s.IsInvalidArgument()) return absl::InvalidArgumentError(message);
+  if (s.IsCorruption()) return absl::DataLossError(message);
+  return absl::InternalError(message);
+}
+
+// Reads through an optional snapshot; shared by the store and its views.
+class RocksReader : public ReadView {
+ public:
+  RocksReader(rocksdb::DB* db,
+              const std::vector<rocksdb::ColumnFamilyHandle*>* families,
+              const rocksdb::Snapshot* snapshot)
+      : db_(db), families_(families), snapshot_(snapshot) {}
+
+  absl::StatusOr<std::string> Get(Table table,
+                                  absl::string_view key) const override {
+    std::string value;
+    rocksdb::Status s = db_->Get(ReadOptions(), Family(table),
+                                 rocksdb::Slice(key.data(), key.size()), &value);
+    if (s.IsNotFound()) return absl::NotFoundError("no such key");
+    if (!s.ok()) return FromRocks(s, "get");
+    return value;
+  }
+
+  absl::Status Scan(Table table, absl::string_view prefix,
+                    absl::string_view start,
+                    const ScanVisitor& visit) const override {
+    std::string limit = PrefixSuccessor(prefix);
+    rocksdb::Slice upper(limit);
+    rocksdb::ReadOptions options = ReadOptions();
+    if (!limit.empty()) options.iterate_upper_bound = &upper;
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(options, Family(table)));
+    absl::string_view first = start > prefix ? start : prefix;
+    for (it->Seek(rocksdb::Slice(first.data(), first.size())); it->Valid();
+         it->Next()) {
+      if (!visit(absl::string_view(it->key().data(), it->key().size()),
+                 absl::string_view(it->value().data(), it->value().size()))) {
+        break;
+      }
+    }
+    return FromRocks(it->status(), "scan");
+  }
+
+ protected:
+  rocksdb::DB* db() const { return db_; }
+  rocksdb::ColumnFamilyHandle* Family(Table table) const {
+    return (*families_)[static_cast<int>(table)];
+  }
+  const rocksdb::Snapshot* snapshot() const { return snapshot_; }
+
+ private:
+  rocksdb::ReadOptions ReadOptions() const {
+    rocksdb::ReadOptions options;
+    options.snapshot = snapshot_;
+    return options;
+  }
+
+  rocksdb::DB* db_;
+  const std::vector<rocksdb::ColumnFamilyHandle*>* families_;
+  const rocksdb::Snapshot* snapshot_;
+};
+
+// A point-in-time view; releases its snapshot when destroyed.
+class RocksSnapshotView : public RocksReader {
+ public:
+  RocksSnapshotView(rocksdb::DB* db,
+                    const std::vector<rocksdb::ColumnFamilyHandle*>* families)
+      : RocksReader(db, families, db->GetSnapshot()) {}
+  ~RocksSnapshotView() override { db()->ReleaseSnapshot(snapshot()); }
+};
+
+class RocksDbStore : public KvStore {
+ public:
+  RocksDbStore(std::unique_ptr<rocksdb::DB> db,
+               std::vector<rocksdb::ColumnFamilyHandle*> families,
+               bool sync_writes)
+      : db_(std::move(db)),
+        families_(std::move(families)),
+        latest_(db_.get(), &families_, nullptr),
+        sync_writes_(sync_writes) {}
+
+  ~RocksDbStore() override {
+    for (auto* family : families_) db_->DestroyColumnFamilyHandle(family);
+    db_->Close().PermitUncheckedError();
+  }
+
+  absl::StatusOr<std::string> Get(Table table,
+                                  absl::string_view key) const override {
+    return latest_.Get(table, key);
+  }
+
+  absl::Status Scan(Table table, absl::string_view prefix,
+                    absl::string_view start,
+                    const ScanVisitor& visit) const override {
+    return latest_.Scan(table, prefix, start, visit);
+  }
+
+  absl::Status Commit(const WriteSet& writes) override {
+    rocksdb::WriteBatch batch;
+    for (const WriteSet::Op& op : writes.ops()) {
+      auto* family = families_[static_cast<int>(op.table)];
+      rocksdb::Status s = op.is_delete ? batch.Delete(family, op.key)
+                                       : batch.Put(family, op.key, op.value);
+      if (!s.ok()) return FromRocks(s, "batch");
+    }
+    rocksdb::WriteOptions options;
+    options.sync = sync_writes_;
+    return FromRocks(db_->Write(options, &batch), "commit");
+  }
+
+  std::unique_ptr<ReadView> Snapshot() const override {
+    return std::make_unique<RocksSnapshotView>(db_.get(), &families_);
+  }
+
+ private:
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> families_;
+  RocksReader latest_;
+  bool sync_writes_;
+};
+
+rocksdb::Options DatabaseOptions(const RocksDbOptions& options) {
+  rocksdb::Options db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.IncreaseParallelism(2);
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.cache_index_and_filter_blocks = true;
+  db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return db_options;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<KvStore>> OpenRocksDbStore(
+    const RocksDbOptions& options) {
+  rocksdb::Options db_options = DatabaseOptions(options);
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, db_options);
+  for (Table table : AllTables()) {
+    descriptors.emplace_back(std::string(TableName(table)), db_options);
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  absl::Status opened = FromRocks(
+      rocksdb::DB::Open(db_options, options.path, descriptors, &handles, &raw),
+      absl::StrCat("opening ", options.path));
+  if (!opened.ok()) return opened;
+  std::unique_ptr<rocksdb::DB> db(raw);
+  // handles[0] is the unused default family; the rest follow Table order.
+  db->DestroyColumnFamilyHandle(handles[0]);
+  handles.erase(handles.begin());
+  auto store = std::make_unique<RocksDbStore>(std::move(db), std::move(handles),
+                                              options.sync_writes);
+  absl::Status schema = EnsureSchemaVersion(store.get());
+  if (!schema.ok()) return schema;
+  return store;
+}
+
+}  // namespace c360

@@ -1,0 +1,99 @@
+// Typed access to c360's tables: records, entities, membership, candidate
+// keys, aliases, audit and change log, encoded as docs/storage.md describes.
+// Reads go through a ReadView (the latest state or a snapshot); writes are
+// collected in RepositoryWrites and committed as one atomic WriteSet.
+#ifndef C360_STORE_REPOSITORY_H_
+#define C360_STORE_REPOSITORY_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "c360/record.pb.h"
+#include "c360/storage.pb.h"
+#include "store/kv_store.h"
+
+namespace c360 {
+
+// The key of a record.
+RecordKey KeyOf(const SourceRecord& record);
+
+// "source/source_id", for messages and logs.
+std::string RecordKeyString(const RecordKey& key);
+
+// Read access. Thread-safe as its view is; holds no state of its own.
+class Repository {
+ public:
+  // `view` is not owned and must outlive the repository.
+  explicit Repository(const ReadView* view) : view_(view) {}
+
+  // The stored record; NotFound when the key was never ingested.
+  absl::StatusOr<StoredRecord> GetRecord(const RecordKey& key) const;
+
+  // The entity's state; NotFound for an unknown or retired id.
+  absl::StatusOr<EntityState> GetEntity(absl::string_view entity_id) const;
+
+  // The live id for `entity_id`: itself when live, the surviving entity when
+  // it was retired by a merge; NotFound when neither.
+  absl::StatusOr<std::string> LiveEntityId(absl::string_view entity_id) const;
+
+  // Keys of the entity's member records, in key order.
+  absl::StatusOr<std::vector<RecordKey>> Members(
+      absl::string_view entity_id) const;
+
+  // Keys of up to `limit` records indexed under `candidate_key`.
+  absl::StatusOr<std::vector<RecordKey>> Postings(
+      absl::string_view candidate_key, size_t limit) const;
+
+  // The counters; all 1 in a new store.
+  absl::StatusOr<StoreCounters> GetCounters() const;
+
+  // Visits change-log entries with sequence >= `from` in order until `visit`
+  // returns false.
+  absl::Status ScanChanges(
+      uint64_t from,
+      const std::function<bool(const ChangeEvent&)>& visit) const;
+
+  // Visits every stored record in key order until `visit` returns false.
+  absl::Status ScanRecords(
+      const std::function<bool(const StoredRecord&)>& visit) const;
+
+  // Visits every candidate key with its number of postings, in key order.
+  absl::Status ScanCandidateKeyCounts(
+      const std::function<void(absl::string_view key, int64_t count)>& visit)
+      const;
+
+ private:
+  const ReadView* view_;
+};
+
+// Writes to be committed together; the order of calls does not matter
+// except that a later write of the same key wins.
+class RepositoryWrites {
+ public:
+  void PutRecord(const StoredRecord& record);
+  void PutEntity(const EntityState& entity);
+  void DeleteEntity(absl::string_view entity_id);
+  void AddMember(absl::string_view entity_id, const RecordKey& record);
+  void RemoveMember(absl::string_view entity_id, const RecordKey& record);
+  void AddPosting(absl::string_view candidate_key, const RecordKey& record);
+  void RemovePosting(absl::string_view candidate_key, const RecordKey& record);
+  void PutAlias(absl::string_view retired_id, absl::string_view live_id);
+  // Appends under event.sequence, which the caller takes from the counters.
+  void AppendAudit(const AuditEvent& event);
+  void AppendChange(const ChangeEvent& event);
+  void PutCounters(const StoreCounters& counters);
+
+  const WriteSet& write_set() const { return writes_; }
+
+ private:
+  WriteSet writes_;
+};
+
+}  // namespace c360
+
+#endif  // C360_STORE_REPOSITORY_H_
