@@ -1,0 +1,57 @@
+#include "resolver/candidate_keys.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+
+namespace c360 {
+namespace {
+
+bool HasFullDate(const NormalizedRecord& record) {
+  return record.birth_date.has_value() && record.birth_date->day != 0;
+}
+
+// Family tokens, or all tokens of names given in unknown order.
+std::vector<std::string> FamilyTokens(const NormalizedRecord& record) {
+  std::vector<std::string> tokens;
+  for (const NormalizedName& name : record.names) {
+    tokens.insert(tokens.end(), name.family.begin(), name.family.end());
+    tokens.insert(tokens.end(), name.unordered.begin(), name.unordered.end());
+  }
+  return tokens;
+}
+
+void AddNameKeys(const NormalizedRecord& record, std::vector<std::string>* keys) {
+  if (HasFullDate(record)) {
+    std::string date = FormatBirthDate(*record.birth_date);
+    for (const std::string& token : AllNameTokens(record)) {
+      if (token.size() >= 2) keys->push_back(absl::StrCat("nd:", token, "|", date));
+    }
+  }
+  for (const std::string& token : FamilyTokens(record)) {
+    if (token.size() < 2) continue;
+    for (const std::string& postcode : record.postcodes) {
+      keys->push_back(absl::StrCat("np:", token, "|", postcode));
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> CandidateKeys(const NormalizedRecord& record) {
+  std::vector<std::string> keys;
+  for (const std::string& email : record.emails) keys.push_back("em:" + email);
+  for (const std::string& phone : record.phones) keys.push_back("ph:" + phone);
+  if (!record.business_id.empty()) keys.push_back("bi:" + record.business_id);
+  for (const std::string& handle : record.handles) keys.push_back("sh:" + handle);
+  AddNameKeys(record, &keys);
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
+}
+
+std::string CandidateKeyKind(const std::string& key) {
+  return key.substr(0, key.find(':'));
+}
+
+}  // namespace c360

@@ -1,6 +1,6 @@
 // Normalization of the values that identify a person, so that spellings of
 // the same value meet: "Jääskeläinen" and "Jaaskelainen", "Łukasz" and
-// "Lukasz", "Дмитрий" and "Dmitrij"; "040 123 4567" and "+358401234567";
+// "Lukasz", "Дмитрий" and "Dmitriy"; "040 123 4567" and "+358401234567";
 // "Mikko.Virtanen@Example.COM " and "mikko.virtanen@example.com".
 //
 // All functions are thread-safe and may be called concurrently.
@@ -16,20 +16,24 @@
 
 namespace c360 {
 
-// Transliterates any script to Latin (ICU "Any-Latin; Latin-ASCII"), strips
-// diacritics, lower-cases, and keeps only ASCII letters, digits and single
-// spaces between tokens; hyphens, apostrophes and dots separate tokens
-// ("Anna-Liisa O'Brien" -> "anna liisa o brien", "Дмитрий" -> "dmitrij").
+// Transliterates any script to Latin (ICU "Russian-Latin/BGN; Any-Latin;
+// Latin-ASCII": Russian by BGN/PCGN, the rest by ICU's defaults), strips
+// diacritics, drops Cyrillic soft and hard signs, lower-cases, and keeps only
+// ASCII letters, digits and single spaces between tokens; hyphens,
+// apostrophes, dots, whitespace and other ASCII punctuation separate tokens,
+// characters without an ASCII form are dropped ("Anna-Liisa O'Brien" ->
+// "anna liisa o brien", "Дмитрий" -> "dmitriy", "Наталья" -> "natalya").
 // Returns "" for input with no letters or digits.
 std::string NormalizeName(absl::string_view name);
 
 // Folds the spelling variants that romanizations of the same name produce,
 // for comparison only (the result is not for display): "y" and "j" become
-// "i", "kh" becomes "h", "ks" becomes "x", "w" becomes "v", doubled letters
-// are single, and a final "ii" or "i" run collapses to "i". So "dmitriy",
-// "dmitry", "dmitrij" and "dmitri" all fold to "dmitri"; "jakovlev" and
-// "yakovlev" meet; "aleksandr" and "alexandr" meet. Input must be the output
-// of NormalizeName; tokens are folded one by one.
+// "i", "kh" becomes "h", "ks" becomes "x", "w" becomes "v", and doubled
+// letters become single (which also collapses a final "ii" to "i"). So
+// "dmitriy", "dmitry", "dmitrij" and "dmitri" all fold to "dmitri";
+// "jakovlev" and "yakovlev" meet; "aleksandr" and "alexandr" meet; "yulia",
+// "julia", "iuliia" and "yuliya" meet. Input must be the output of
+// NormalizeName; tokens are folded one by one.
 std::string FoldNameVariants(absl::string_view normalized_name);
 
 // Splits a normalized name into its tokens ("anna liisa" -> {"anna",
@@ -38,13 +42,17 @@ std::vector<std::string> NameTokens(absl::string_view normalized_name);
 
 // Parses a phone number written in local or international format and returns
 // it in E.164 ("+358401234567"). `default_region` (ISO 3166-1 alpha-2, e.g.
-// "FI") is used for numbers without a country code. Returns InvalidArgument
-// when the text is not a possible number for that region.
+// "FI", any case) is used for numbers without a country code; when it is empty
+// or unknown only numbers with a country code parse. Returns InvalidArgument
+// when the text is not a possible number (length checked, not whether the
+// number range is assigned).
 absl::StatusOr<std::string> NormalizePhone(absl::string_view phone,
                                            absl::string_view default_region);
 
-// Trims and lower-cases an e-mail address; returns InvalidArgument when it is
-// not of the form local@domain with a dotted domain.
+// Trims and lower-cases (ASCII only; other UTF-8 is kept) an e-mail address;
+// returns InvalidArgument, quoting the value, when it is not of the form
+// local@domain with exactly one '@', a non-empty local part, a dotted domain
+// without empty labels, and no whitespace or control characters.
 absl::StatusOr<std::string> NormalizeEmail(absl::string_view email);
 
 // The e-mail with provider rules applied for matching: for gmail.com and
@@ -84,7 +92,9 @@ absl::StatusOr<BirthDate> ParseBirthDate(absl::string_view text);
 // Formats a date back to ISO 8601 with as many parts as are known.
 std::string FormatBirthDate(const BirthDate& date);
 
-// Jaro-Winkler similarity of two strings in [0, 1] (1 = identical).
+// Jaro-Winkler similarity of two strings in [0, 1] (1 = identical), compared
+// byte by byte. The common-prefix boost (0.1 per byte, at most 4) applies
+// when the Jaro similarity is at least 0.7, as in Winkler's definition.
 double JaroWinkler(absl::string_view a, absl::string_view b);
 
 }  // namespace c360

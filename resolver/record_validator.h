@@ -7,6 +7,7 @@
 #include <cstddef>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "c360/record.pb.h"
 
 namespace c360 {
@@ -29,6 +30,16 @@ struct ValidationLimits {
 // is two ASCII letters.
 absl::Status ValidateRecord(const SourceRecord& record,
                             const ValidationLimits& limits = {});
+
+// Length of the longest prefix of `text` that is well-formed UTF-8 (RFC 3629:
+// no overlong forms, no surrogates, nothing above U+10FFFF). Shared with the
+// file readers, which check raw input before parsing it.
+size_t ValidUtf8PrefixLength(absl::string_view text);
+
+// Whether all of `text` is well-formed UTF-8.
+inline bool IsValidUtf8(absl::string_view text) {
+  return ValidUtf8PrefixLength(text) == text.size();
+}
 
 }  // namespace c360
 

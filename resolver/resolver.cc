@@ -1,0 +1,376 @@
+#include "resolver/resolver.h"
+
+#include <algorithm>
+#include <thread>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/util/time_util.h"
+#include "resolver/candidate_keys.h"
+#include "resolver/normalized_record.h"
+#include "store/repository.h"
+
+namespace c360 {
+namespace {
+
+using google::protobuf::Timestamp;
+
+// FNV-1a over the deterministic serialization: stable across processes and
+// builds, unlike std::hash or absl::Hash, because it is persisted.
+uint64_t Fingerprint(const SourceRecord& record) {
+  SourceRecord content = record;
+  content.clear_observed_at();
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream out(&stream);
+    out.SetSerializationDeterministic(true);
+    content.SerializeToCodedStream(&out);
+  }
+  uint64_t hash = 14695981039346656037ull;
+  for (unsigned char c : bytes) hash = (hash ^ c) * 1099511628211ull;
+  return hash;
+}
+
+Timestamp Now() {
+  return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+      absl::ToUnixNanos(absl::Now()));
+}
+
+std::string EntityIdFor(uint64_t number) {
+  return absl::StrFormat("E%010d", number);
+}
+
+struct EntityMatch {
+  std::string entity_id;
+  MatchEvidence evidence;
+};
+
+}  // namespace
+
+// One decision about one record: reads the latest state, collects the
+// writes, and commits them together. Lives only under the resolver's lock.
+class Resolver::Decision {
+ public:
+  Decision(const Resolver& resolver, const SourceRecord& record,
+           const NormalizedRecord& normalized, StoreCounters counters)
+      : resolver_(resolver),
+        repo_(resolver.store_),
+        record_(record),
+        normalized_(normalized),
+        counters_(std::move(counters)),
+        now_(Now()) {
+    if (!record_.has_observed_at()) *record_.mutable_observed_at() = now_;
+    *stored_.mutable_record() = record_;
+    stored_.set_content_hash(Fingerprint(record_));
+    *stored_.mutable_last_updated() = now_;
+    for (std::string& key : CandidateKeys(normalized_)) {
+      stored_.add_candidate_keys(std::move(key));
+    }
+  }
+
+  absl::StatusOr<UpsertResult> Run() {
+    result_.record = KeyOf(record_);
+    absl::StatusOr<StoredRecord> existing = repo_.GetRecord(result_.record);
+    if (existing.ok()) return Update(*existing);
+    if (!absl::IsNotFound(existing.status())) return existing.status();
+    *stored_.mutable_first_seen() = now_;
+    absl::StatusOr<std::vector<EntityMatch>> matches = FindMatches();
+    if (!matches.ok()) return matches.status();
+    absl::Status decided = matches->empty() ? CreateEntity() : Link(*matches);
+    if (!decided.ok()) return decided;
+    for (const std::string& key : stored_.candidate_keys()) {
+      writes_.AddPosting(key, result_.record);
+    }
+    return Commit();
+  }
+
+  const StoreCounters& counters() const { return counters_; }
+
+ private:
+  absl::StatusOr<UpsertResult> Update(const StoredRecord& existing) {
+    result_.entity_id = existing.entity_id();
+    if (existing.content_hash() == stored_.content_hash()) {
+      result_.outcome = UNCHANGED;
+      return result_;
+    }
+    stored_.set_entity_id(existing.entity_id());
+    *stored_.mutable_first_seen() = existing.first_seen();
+    *stored_.mutable_evidence() = existing.evidence();
+    ReplacePostings(existing);
+    absl::Status touched = TouchEntity(existing.entity_id(), 0);
+    if (!touched.ok()) return touched;
+    AppendChange(ENTITY_UPDATED, existing.entity_id(), "");
+    result_.outcome = UPDATED;
+    return Commit();
+  }
+
+  void ReplacePostings(const StoredRecord& existing) {
+    absl::flat_hash_set<std::string> fresh(stored_.candidate_keys().begin(),
+                                           stored_.candidate_keys().end());
+    for (const std::string& key : existing.candidate_keys()) {
+      if (!fresh.erase(key)) writes_.RemovePosting(key, result_.record);
+    }
+    for (const std::string& key : fresh) writes_.AddPosting(key, result_.record);
+  }
+
+  // Best evidence per candidate entity, matching entities only, best first.
+  absl::StatusOr<std::vector<EntityMatch>> FindMatches() {
+    absl::flat_hash_map<std::string, EntityMatch> best;
+    absl::flat_hash_set<std::string> compared;
+    const size_t cap = resolver_.options_.max_postings_per_key;
+    for (const std::string& key : stored_.candidate_keys()) {
+      absl::StatusOr<std::vector<RecordKey>> postings =
+          repo_.Postings(key, cap + 1);
+      if (!postings.ok()) return postings.status();
+      if (postings->size() > cap) continue;
+      for (const RecordKey& candidate : *postings) {
+        if (!compared.insert(RecordKeyString(candidate)).second) continue;
+        absl::Status scored = Score(candidate, &best);
+        if (!scored.ok()) return scored;
+      }
+    }
+    std::vector<EntityMatch> matches;
+    for (auto& [id, match] : best) {
+      if (resolver_.decider_->IsMatch(match.evidence)) {
+        matches.push_back(std::move(match));
+      }
+    }
+    std::sort(matches.begin(), matches.end(), [](const auto& a, const auto& b) {
+      return a.evidence.score() > b.evidence.score();
+    });
+    return matches;
+  }
+
+  absl::Status Score(const RecordKey& candidate,
+                     absl::flat_hash_map<std::string, EntityMatch>* best) {
+    absl::StatusOr<StoredRecord> other = repo_.GetRecord(candidate);
+    if (!other.ok()) return other.status();
+    NormalizedRecord normalized = NormalizeRecord(
+        other->record(), resolver_.RegionFor(candidate.source()));
+    MatchEvidence evidence = resolver_.decider_->Compare(normalized_, normalized);
+    *evidence.mutable_matched_record() = candidate;
+    EntityMatch& slot = (*best)[other->entity_id()];
+    if (slot.entity_id.empty() || evidence.score() > slot.evidence.score()) {
+      slot = {other->entity_id(), std::move(evidence)};
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status CreateEntity() {
+    std::string id = EntityIdFor(counters_.next_entity());
+    counters_.set_next_entity(counters_.next_entity() + 1);
+    EntityState entity;
+    entity.set_entity_id(id);
+    *entity.mutable_created_at() = now_;
+    *entity.mutable_updated_at() = now_;
+    entity.set_record_count(1);
+    writes_.PutEntity(entity);
+    Join(id);
+    AppendChange(ENTITY_CREATED, id, "");
+    result_.outcome = CREATED;
+    return absl::OkStatus();
+  }
+
+  // Links to the best match; other matched entities merge into the oldest.
+  absl::Status Link(const std::vector<EntityMatch>& matches) {
+    *stored_.mutable_evidence() = matches.front().evidence;
+    std::string survivor = matches.front().entity_id;
+    for (const EntityMatch& m : matches) survivor = std::min(survivor, m.entity_id);
+    absl::StatusOr<EntityState> entity = repo_.GetEntity(survivor);
+    if (!entity.ok()) return entity.status();
+    for (const EntityMatch& m : matches) {
+      if (m.entity_id == survivor) continue;
+      absl::Status merged = MergeInto(m, &*entity);
+      if (!merged.ok()) return merged;
+    }
+    entity->set_record_count(entity->record_count() + 1);
+    *entity->mutable_updated_at() = now_;
+    writes_.PutEntity(*entity);
+    Join(survivor);
+    if (result_.merged_entity_ids.empty()) {
+      AppendChange(ENTITY_UPDATED, survivor, "");
+      result_.outcome = LINKED;
+    } else {
+      result_.outcome = MERGED;
+    }
+    return absl::OkStatus();
+  }
+
+  // Moves every member of `retired` into `survivor` and leaves an alias.
+  absl::Status MergeInto(const EntityMatch& retired, EntityState* survivor) {
+    absl::StatusOr<EntityState> old = repo_.GetEntity(retired.entity_id);
+    if (!old.ok()) return old.status();
+    absl::StatusOr<std::vector<RecordKey>> members =
+        repo_.Members(retired.entity_id);
+    if (!members.ok()) return members.status();
+    absl::StatusOr<std::vector<RecordKey>> before =
+        repo_.Members(survivor->entity_id());
+    if (!before.ok()) return before.status();
+    for (const RecordKey& member : *members) {
+      absl::StatusOr<StoredRecord> stored = repo_.GetRecord(member);
+      if (!stored.ok()) return stored.status();
+      stored->set_entity_id(survivor->entity_id());
+      writes_.PutRecord(*stored);
+      writes_.RemoveMember(retired.entity_id, member);
+      writes_.AddMember(survivor->entity_id(), member);
+    }
+    writes_.DeleteEntity(retired.entity_id);
+    writes_.PutAlias(retired.entity_id, survivor->entity_id());
+    survivor->add_aliases(retired.entity_id);
+    for (const std::string& alias : old->aliases()) {
+      writes_.PutAlias(alias, survivor->entity_id());
+      survivor->add_aliases(alias);
+    }
+    survivor->set_record_count(survivor->record_count() + old->record_count());
+    AppendMergeAudit(retired, *survivor, *before, *members);
+    AppendChange(ENTITY_MERGED, survivor->entity_id(), retired.entity_id);
+    result_.merged_entity_ids.push_back(retired.entity_id);
+    return absl::OkStatus();
+  }
+
+  void AppendMergeAudit(const EntityMatch& retired, const EntityState& survivor,
+                        const std::vector<RecordKey>& before,
+                        const std::vector<RecordKey>& moved) {
+    AuditEvent event;
+    event.set_sequence(counters_.next_audit());
+    counters_.set_next_audit(counters_.next_audit() + 1);
+    *event.mutable_at() = now_;
+    event.set_actor("resolver");
+    event.set_action("merge");
+    event.set_entity_id(survivor.entity_id());
+    event.add_other_entity_ids(retired.entity_id);
+    for (const RecordKey& key : before) *event.add_members_before() = key;
+    for (const auto* keys : {&before, &moved}) {
+      for (const RecordKey& key : *keys) *event.add_members_after() = key;
+    }
+    *event.mutable_trigger() = result_.record;
+    *event.mutable_evidence() = retired.evidence;
+    writes_.AppendAudit(event);
+  }
+
+  absl::Status TouchEntity(const std::string& id, int added_records) {
+    absl::StatusOr<EntityState> entity = repo_.GetEntity(id);
+    if (!entity.ok()) return entity.status();
+    entity->set_record_count(entity->record_count() + added_records);
+    *entity->mutable_updated_at() = now_;
+    writes_.PutEntity(*entity);
+    return absl::OkStatus();
+  }
+
+  void Join(const std::string& entity_id) {
+    stored_.set_entity_id(entity_id);
+    writes_.AddMember(entity_id, result_.record);
+    result_.entity_id = entity_id;
+  }
+
+  void AppendChange(ChangeType type, const std::string& entity_id,
+                    const std::string& retired_id) {
+    ChangeEvent event;
+    event.set_sequence(counters_.next_change());
+    counters_.set_next_change(counters_.next_change() + 1);
+    *event.mutable_at() = now_;
+    event.set_type(type);
+    event.set_entity_id(entity_id);
+    event.set_retired_entity_id(retired_id);
+    *event.mutable_record() = result_.record;
+    writes_.AppendChange(event);
+  }
+
+  absl::StatusOr<UpsertResult> Commit() {
+    writes_.PutRecord(stored_);
+    writes_.PutCounters(counters_);
+    absl::Status committed = resolver_.store_->Commit(writes_.write_set());
+    if (!committed.ok()) return committed;
+    return result_;
+  }
+
+  const Resolver& resolver_;
+  Repository repo_;
+  SourceRecord record_;
+  const NormalizedRecord& normalized_;
+  StoreCounters counters_;
+  Timestamp now_;
+  StoredRecord stored_;
+  RepositoryWrites writes_;
+  UpsertResult result_;
+};
+
+Resolver::Resolver(KvStore* store, std::unique_ptr<MatchDecider> decider,
+                   ResolverOptions options)
+    : store_(store), decider_(std::move(decider)), options_(std::move(options)) {}
+
+const std::string& Resolver::RegionFor(const std::string& source) const {
+  auto it = options_.source_regions.find(source);
+  return it == options_.source_regions.end() ? options_.default_region
+                                             : it->second;
+}
+
+absl::StatusOr<UpsertResult> Resolver::Upsert(const SourceRecord& record) {
+  absl::Status valid = ValidateRecord(record, options_.limits);
+  if (!valid.ok()) return valid;
+  return Apply(record, NormalizeRecord(record, RegionFor(record.source())));
+}
+
+std::vector<absl::StatusOr<UpsertResult>> Resolver::UpsertBatch(
+    const std::vector<SourceRecord>& records) {
+  std::vector<absl::Status> validity(records.size());
+  std::vector<NormalizedRecord> normalized(records.size());
+  auto prepare = [&](size_t begin, size_t step) {
+    for (size_t i = begin; i < records.size(); i += step) {
+      validity[i] = ValidateRecord(records[i], options_.limits);
+      if (!validity[i].ok()) continue;
+      normalized[i] = NormalizeRecord(records[i], RegionFor(records[i].source()));
+    }
+  };
+  const size_t threads = std::max(1, options_.threads);
+  std::vector<std::thread> workers;
+  for (size_t t = 1; t < threads; ++t) workers.emplace_back(prepare, t, threads);
+  prepare(0, threads);
+  for (std::thread& worker : workers) worker.join();
+
+  std::vector<absl::StatusOr<UpsertResult>> results;
+  results.reserve(records.size());
+  for (size_t i = 0; i < records.size(); ++i) {
+    results.push_back(validity[i].ok() ? Apply(records[i], normalized[i])
+                                       : absl::StatusOr<UpsertResult>(validity[i]));
+  }
+  return results;
+}
+
+absl::StatusOr<UpsertResult> Resolver::Apply(
+    const SourceRecord& record, const NormalizedRecord& normalized) {
+  absl::MutexLock lock(&mutex_);
+  if (!counters_loaded_) {
+    absl::StatusOr<StoreCounters> counters = Repository(store_).GetCounters();
+    if (!counters.ok()) return counters.status();
+    counters_ = *std::move(counters);
+    counters_loaded_ = true;
+  }
+  Decision decision(*this, record, normalized, counters_);
+  absl::StatusOr<UpsertResult> result = decision.Run();
+  if (result.ok()) counters_ = decision.counters();
+  return result;
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> HotCandidateKeys(
+    const ReadView& view, size_t max_postings) {
+  std::vector<std::pair<std::string, int64_t>> hot;
+  absl::Status scanned = Repository(&view).ScanCandidateKeyCounts(
+      [&](absl::string_view key, int64_t count) {
+        if (count > static_cast<int64_t>(max_postings)) {
+          hot.emplace_back(std::string(key), count);
+        }
+      });
+  if (!scanned.ok()) return scanned;
+  std::sort(hot.begin(), hot.end(),
+            [](const auto& a, const auto& b) { return a.second > b.second; });
+  return hot;
+}
+
+}  // namespace c360

@@ -1,0 +1,31 @@
+// The "compare → score → decide" step of resolution, behind an interface so
+// that the rules of v1 can be replaced by a learned match model without
+// touching the resolver.
+#ifndef C360_RESOLVER_MATCH_DECIDER_H_
+#define C360_RESOLVER_MATCH_DECIDER_H_
+
+#include <string>
+
+#include "c360/storage.pb.h"
+#include "resolver/normalized_record.h"
+
+namespace c360 {
+
+// Scores pairs of records. Implementations are immutable after construction
+// and thread-safe.
+class MatchDecider {
+ public:
+  virtual ~MatchDecider() = default;
+
+  // Compares two records: the total score and each field's level and weight
+  // (MatchEvidence.matched_record is left for the caller to fill).
+  virtual MatchEvidence Compare(const NormalizedRecord& a,
+                                const NormalizedRecord& b) const = 0;
+
+  // Whether a pair with this evidence is the same person.
+  virtual bool IsMatch(const MatchEvidence& evidence) const = 0;
+};
+
+}  // namespace c360
+
+#endif  // C360_RESOLVER_MATCH_DECIDER_H_

@@ -1,0 +1,98 @@
+// Resolution of incoming records into entities: normalize → candidate keys →
+// compare with the candidates' records → decide → one atomic write holding
+// the record, its membership, its candidate keys, the entity, any merge's
+// aliases and audit event, and the change-log entries.
+#ifndef C360_RESOLVER_RESOLVER_H_
+#define C360_RESOLVER_RESOLVER_H_
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "c360/record.pb.h"
+#include "c360/service.pb.h"
+#include "c360/storage.pb.h"
+#include "resolver/match_decider.h"
+#include "resolver/record_validator.h"
+#include "store/kv_store.h"
+
+namespace c360 {
+
+struct ResolverOptions {
+  // Region for phone numbers without a country code, when neither the
+  // record's address nor `source_regions` names one.
+  std::string default_region = "FI";
+  // Default phone region per source name, e.g. {"erp", "PL"}.
+  absl::flat_hash_map<std::string, std::string> source_regions;
+  // A candidate key with more records than this (an info@ address, a
+  // company switchboard) is too common to say anything about a person: it
+  // brings no candidates and is listed by HotCandidateKeys.
+  size_t max_postings_per_key = 50;
+  // Threads that normalize records in UpsertBatch.
+  int threads = 2;
+  // Limits applied to every record before it is resolved.
+  ValidationLimits limits;
+};
+
+// What Upsert did.
+struct UpsertResult {
+  RecordKey record;
+  std::string entity_id;
+  UpsertOutcome outcome = UPSERT_OUTCOME_UNSPECIFIED;
+  // For MERGED: the entity ids retired into `entity_id`.
+  std::vector<std::string> merged_entity_ids;
+};
+
+// Thread-safe. Writes are serialized (one decision at a time, so decisions
+// never race); normalization of incoming records runs outside the lock.
+class Resolver {
+ public:
+  // `store` is not owned and must outlive the resolver.
+  Resolver(KvStore* store, std::unique_ptr<MatchDecider> decider,
+           ResolverOptions options);
+
+  // Validates and resolves one record and stores the decision atomically.
+  // Re-sending an unchanged record is a no-op (UNCHANGED). A changed record
+  // keeps its entity (UPDATED). A new record links to the entity it matches
+  // best (LINKED) or starts one (CREATED); if it matches several entities,
+  // they are merged into the oldest, whose id survives (MERGED).
+  // InvalidArgument for a record that fails validation; the store is then
+  // unchanged.
+  absl::StatusOr<UpsertResult> Upsert(const SourceRecord& record);
+
+  // Upserts `records` in order, normalizing them in parallel first. One
+  // result per record; a failed record does not stop the others.
+  std::vector<absl::StatusOr<UpsertResult>> UpsertBatch(
+      const std::vector<SourceRecord>& records);
+
+  // The phone region used for records of `source`.
+  const std::string& RegionFor(const std::string& source) const;
+
+ private:
+  class Decision;
+
+  absl::StatusOr<UpsertResult> Apply(const SourceRecord& record,
+                                     const NormalizedRecord& normalized)
+      ABSL_LOCKS_EXCLUDED(mutex_);
+
+  KvStore* store_;
+  std::unique_ptr<MatchDecider> decider_;
+  ResolverOptions options_;
+  absl::Mutex mutex_;
+  // Cached between decisions: this resolver is the store's only writer.
+  bool counters_loaded_ ABSL_GUARDED_BY(mutex_) = false;
+  StoreCounters counters_ ABSL_GUARDED_BY(mutex_);
+};
+
+// Candidate keys held by more than `max_postings` records, with their
+// counts, most common first: the keys blocking ignores.
+absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> HotCandidateKeys(
+    const ReadView& view, size_t max_postings);
+
+}  // namespace c360
+
+#endif  // C360_RESOLVER_RESOLVER_H_

@@ -1,0 +1,27 @@
+// Decision v1: hand-set evidence weights per field comparison level, summed
+// and compared with one threshold. Conflicting strong identifiers (two full
+// birth dates, two given names under one family name) weigh heavily against
+// a match so that family members, namesakes and colleagues stay apart.
+#ifndef C360_RESOLVER_RULE_DECIDER_H_
+#define C360_RESOLVER_RULE_DECIDER_H_
+
+#include <memory>
+
+#include "resolver/match_decider.h"
+
+namespace c360 {
+
+struct RuleDeciderOptions {
+  // A pair scoring at least this is the same person. With the default
+  // weights, an exact e-mail alone (7) is enough unless names conflict; an
+  // exact name needs a birth date (4 + 5) or a phone (4 + 5) or an address
+  // (4 + 1 + 2) beside it.
+  double link_threshold = 7.0;
+};
+
+std::unique_ptr<MatchDecider> NewRuleDecider(
+    const RuleDeciderOptions& options = {});
+
+}  // namespace c360
+
+#endif  // C360_RESOLVER_RULE_DECIDER_H_
