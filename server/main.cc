@@ -1,1 +1,45 @@
-int main() { return 0; }
+// c360: the command line of the customer-360 engine.
+#include <cstdio>
+#include <cstring>
+
+#include "server/commands.h"
+
+namespace {
+
+struct Command {
+  const char* name;
+  const char* summary;
+  int (*run)(int argc, char** argv);
+};
+
+constexpr Command kCommands[] = {
+    {"gen", "write sample data of four source systems", c360::RunGen},
+    {"ingest", "load a source file (JSON Lines or mapped CSV)", c360::RunIngest},
+    {"serve", "serve the gRPC API over the local store", c360::RunServe},
+    {"profile", "fetch a unified profile over gRPC", c360::RunProfile},
+    {"find", "search profiles by e-mail, phone, name + birth date", c360::RunFind},
+    {"hot-keys", "list candidate keys too common to match on", c360::RunHotKeys},
+    {"eval", "measure entities against known answers", c360::RunEval},
+};
+
+void PrintUsage(std::FILE* out) {
+  std::fputs("usage: c360 COMMAND [options]   (c360 COMMAND --help for more)\n\n"
+             "commands:\n", out);
+  for (const Command& c : kCommands) std::fprintf(out, "  %-10s %s\n", c.name, c.summary);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 ||
+      std::strcmp(argv[1], "-h") == 0) {
+    PrintUsage(argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  for (const Command& c : kCommands) {
+    if (std::strcmp(argv[1], c.name) == 0) return c.run(argc - 2, argv + 2);
+  }
+  std::fprintf(stderr, "c360: unknown command '%s'\n\n", argv[1]);
+  PrintUsage(stderr);
+  return 2;
+}

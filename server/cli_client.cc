@@ -1,0 +1,112 @@
+// c360 serve, profile, find: the server and its command-line clients.
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "c360/service.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "server/cli_util.h"
+#include "server/commands.h"
+#include "server/runtime.h"
+#include "server/serve.h"
+
+namespace c360 {
+namespace {
+
+constexpr char kDefaultServer[] = "127.0.0.1:50051";
+
+std::unique_ptr<ProfileService::Stub> ProfileStub(const std::string& address) {
+  return ProfileService::NewStub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+}
+
+absl::Status FromGrpc(const grpc::Status& status) {
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                      status.error_message());
+}
+
+int Print(const char* command, const grpc::Status& status,
+          const google::protobuf::Message& response) {
+  if (!status.ok()) return Fail(command, FromGrpc(status));
+  std::printf("%s\n", ToJson(response).c_str());
+  return kExitOk;
+}
+
+}  // namespace
+
+int RunServe(int argc, char** argv) {
+  Args args("c360 serve [--db DIR] [--listen HOST:PORT]",
+            "Serves the gRPC API (ingest, profiles, health, reflection) over "
+            "the local store until SIGTERM or SIGINT.");
+  args.Option("db", "local store folder", "c360-data");
+  args.Option("listen", "address to listen on; port 0 picks a free one",
+              kDefaultServer);
+  if (auto exit = ParseArgs(args, "serve", argc, argv)) return *exit;
+  BlockShutdownSignals();
+  RuntimeOptions options;
+  options.db_path = args.Get("db");
+  absl::StatusOr<std::unique_ptr<Runtime>> runtime = Runtime::Open(options);
+  if (!runtime.ok()) return Fail("serve", runtime.status());
+  absl::Status served = Serve(runtime->get(), args.Get("listen"));
+  return served.ok() ? kExitOk : Fail("serve", served);
+}
+
+int RunProfile(int argc, char** argv) {
+  Args args("c360 profile ENTITY_ID | c360 profile --source S --id X",
+            "Fetches a unified profile over gRPC and prints it as JSON. An id "
+            "retired by a merge redirects to the surviving entity.");
+  args.Positionals("ENTITY_ID  a current or retired entity id");
+  args.Option("server", "server address", kDefaultServer);
+  args.Option("source", "source system of a member record");
+  args.Option("id", "source id of a member record");
+  args.Flag("records", "include the member records");
+  if (auto exit = ParseArgs(args, "profile", argc, argv)) return *exit;
+  GetProfileRequest request;
+  if (args.positionals().size() == 1 && args.Get("source").empty()) {
+    request.set_entity_id(args.positionals()[0]);
+  } else if (args.positionals().empty() && !args.Get("source").empty() &&
+             !args.Get("id").empty()) {
+    request.mutable_record()->set_source(args.Get("source"));
+    request.mutable_record()->set_source_id(args.Get("id"));
+  } else {
+    return Fail("profile", absl::InvalidArgumentError(
+                               "give ENTITY_ID, or --source and --id"));
+  }
+  request.set_include_records(args.GetFlag("records"));
+  GetProfileResponse response;
+  grpc::ClientContext context;
+  grpc::Status status =
+      ProfileStub(args.Get("server"))->GetProfile(&context, request, &response);
+  return Print("profile", status, response);
+}
+
+int RunFind(int argc, char** argv) {
+  Args args("c360 find [--email E] [--phone P] [--name N --birth-date D]",
+            "Searches profiles before creating one: by e-mail, phone, or name "
+            "with birth date. Prints the matches as JSON, best first.");
+  args.Option("server", "server address", kDefaultServer);
+  args.Option("email", "e-mail address");
+  args.Option("phone", "phone number");
+  args.Option("region", "region of a local phone number", "FI");
+  args.Option("name", "full name");
+  args.Option("birth-date", "birth date YYYY-MM-DD");
+  args.Option("limit", "most profiles returned", "10");
+  if (auto exit = ParseArgs(args, "find", argc, argv)) return *exit;
+  absl::StatusOr<int64_t> limit = args.GetInt("limit");
+  if (!limit.ok()) return Fail("find", limit.status());
+  FindProfilesRequest request;
+  request.set_email(args.Get("email"));
+  request.set_phone(args.Get("phone"));
+  request.set_region(args.Get("region"));
+  request.set_name(args.Get("name"));
+  request.set_birth_date(args.Get("birth-date"));
+  request.set_limit(static_cast<int32_t>(*limit));
+  FindProfilesResponse response;
+  grpc::ClientContext context;
+  grpc::Status status =
+      ProfileStub(args.Get("server"))->FindProfiles(&context, request, &response);
+  return Print("find", status, response);
+}
+
+}  // namespace c360

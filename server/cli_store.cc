@@ -1,0 +1,134 @@
+// c360 gen, hot-keys, eval: commands that work on files and the local store.
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "resolver/evaluation.h"
+#include "resolver/resolver.h"
+#include "server/cli_util.h"
+#include "server/commands.h"
+#include "server/generator.h"
+#include "server/runtime.h"
+#include "store/repository.h"
+
+namespace c360 {
+namespace {
+
+absl::StatusOr<std::unique_ptr<Runtime>> OpenLocal(const Args& args) {
+  RuntimeOptions options;
+  options.db_path = args.Get("db");
+  return Runtime::Open(options);
+}
+
+// truth.csv: "source,source_id,person_id" with a header row.
+absl::StatusOr<absl::flat_hash_map<std::string, std::string>> ReadTruth(
+    const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  absl::flat_hash_map<std::string, std::string> person_of;
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    if (number == 1 || line.empty()) continue;
+    std::vector<std::string> fields = absl::StrSplit(line, ',');
+    if (fields.size() != 3) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ":", number, ": expected source,source_id,person_id"));
+    }
+    person_of[absl::StrCat(fields[0], "/", fields[1])] = fields[2];
+  }
+  return person_of;
+}
+
+}  // namespace
+
+int RunGen(int argc, char** argv) {
+  Args args("c360 gen --people N --seed S --out DIR",
+            "Writes sample files of four source systems (crm_contacts.csv, "
+            "erp_customers.csv, webshop_accounts.csv, social_handles.csv) and "
+            "truth.csv, readable with the mappings in data/mappings/.");
+  args.Option("people", "number of people", "1000");
+  args.Option("seed", "random seed", "1");
+  args.Option("out", "output folder", "sample-data");
+  if (auto exit = ParseArgs(args, "gen", argc, argv)) return *exit;
+  absl::StatusOr<int64_t> people = args.GetInt("people");
+  absl::StatusOr<int64_t> seed = args.GetInt("seed");
+  if (!people.ok()) return Fail("gen", people.status());
+  if (!seed.ok()) return Fail("gen", seed.status());
+  if (*people <= 0) return Fail("gen", absl::InvalidArgumentError("--people must be > 0"));
+  GeneratorOptions options;
+  options.people = *people;
+  options.seed = static_cast<uint64_t>(*seed);
+  absl::StatusOr<GeneratorStats> stats = WriteSampleFiles(options, args.Get("out"));
+  if (!stats.ok()) return Fail("gen", stats.status());
+  std::printf(
+      "{\"out\": %s, \"people\": %lld, \"records\": %lld, \"crm\": %lld, "
+      "\"erp\": %lld, \"webshop\": %lld, \"social\": %lld}\n",
+      JsonQuote(args.Get("out")).c_str(), static_cast<long long>(stats->people),
+      static_cast<long long>(stats->records), static_cast<long long>(stats->crm),
+      static_cast<long long>(stats->erp), static_cast<long long>(stats->webshop),
+      static_cast<long long>(stats->social));
+  return kExitOk;
+}
+
+int RunHotKeys(int argc, char** argv) {
+  Args args("c360 hot-keys [--db DIR]",
+            "Lists the candidate keys shared by too many records to be used "
+            "for matching (info@ addresses, switchboards), as JSON Lines.");
+  args.Option("db", "local store folder", "c360-data");
+  args.Option("max-postings", "keys with more records than this are listed", "50");
+  if (auto exit = ParseArgs(args, "hot-keys", argc, argv)) return *exit;
+  absl::StatusOr<int64_t> max = args.GetInt("max-postings");
+  if (!max.ok()) return Fail("hot-keys", max.status());
+  auto runtime = OpenLocal(args);
+  if (!runtime.ok()) return Fail("hot-keys", runtime.status());
+  auto hot = HotCandidateKeys((*runtime)->store(), *max);
+  if (!hot.ok()) return Fail("hot-keys", hot.status());
+  for (const auto& [key, count] : *hot) {
+    std::printf("{\"key\": %s, \"records\": %lld}\n", JsonQuote(key).c_str(),
+                static_cast<long long>(count));
+  }
+  return kExitOk;
+}
+
+int RunEval(int argc, char** argv) {
+  Args args("c360 eval --truth FILE [--db DIR]",
+            "Compares the store's entities with known answers "
+            "(source,source_id,person_id) and prints pairwise and B-cubed "
+            "precision, recall and F1 as JSON.");
+  args.Option("db", "local store folder", "c360-data");
+  args.Option("truth", "truth CSV file");
+  if (auto exit = ParseArgs(args, "eval", argc, argv)) return *exit;
+  auto truth = ReadTruth(args.Get("truth"));
+  if (!truth.ok()) return Fail("eval", truth.status());
+  auto runtime = OpenLocal(args);
+  if (!runtime.ok()) return Fail("eval", runtime.status());
+  std::vector<Assignment> assignments;
+  absl::Status scanned = Repository(&(*runtime)->store()).ScanRecords(
+      [&](const StoredRecord& r) {
+        auto it = truth->find(RecordKeyString(KeyOf(r.record())));
+        if (it != truth->end()) assignments.push_back({r.entity_id(), it->second});
+        return true;
+      });
+  if (!scanned.ok()) return Fail("eval", scanned);
+  ClusterMetrics m = Evaluate(assignments);
+  std::printf(
+      "{\"records\": %lld, \"entities\": %lld, \"people\": %lld, "
+      "\"pairwise\": {\"precision\": %.4f, \"recall\": %.4f, \"f1\": %.4f, "
+      "\"true_pairs\": %lld, \"predicted_pairs\": %lld, \"correct_pairs\": %lld}, "
+      "\"bcubed\": {\"precision\": %.4f, \"recall\": %.4f, \"f1\": %.4f}, "
+      "\"mixed_entities\": %lld, \"split_people\": %lld}\n",
+      (long long)m.records, (long long)m.entities, (long long)m.people,
+      m.pairwise_precision, m.pairwise_recall, m.pairwise_f1,
+      (long long)m.true_pairs, (long long)m.predicted_pairs,
+      (long long)m.correct_pairs, m.bcubed_precision, m.bcubed_recall,
+      m.bcubed_f1, (long long)m.mixed_entities, (long long)m.split_people);
+  return kExitOk;
+}
+
+}  // namespace c360

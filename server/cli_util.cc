@@ -1,0 +1,61 @@
+#include "server/cli_util.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "google/protobuf/util/json_util.h"
+
+namespace c360 {
+
+std::optional<int> ParseArgs(Args& args, const char* command, int argc,
+                             char** argv) {
+  absl::Status parsed = args.Parse(argc, argv);
+  if (!parsed.ok()) return Fail(command, parsed);
+  if (args.help_requested()) {
+    std::fputs(args.Help().c_str(), stdout);
+    return kExitOk;
+  }
+  return std::nullopt;
+}
+
+int Fail(const char* command, const absl::Status& status) {
+  std::fprintf(stderr, "c360 %s: %s\n", command,
+               std::string(status.message()).c_str());
+  return absl::IsInvalidArgument(status) ? kExitUsage : kExitFailure;
+}
+
+std::string JsonQuote(absl::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          absl::StrAppendFormat(&out, "\\u%04x", c);
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string ToJson(const google::protobuf::Message& message) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  options.preserve_proto_field_names = true;
+  std::string json;
+  // Printing a well-formed message cannot fail.
+  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
+  return json;
+}
+
+}  // namespace c360

@@ -1,0 +1,36 @@
+// Helpers shared by the subcommands: argument handling, JSON output, errors.
+#ifndef C360_SERVER_CLI_UTIL_H_
+#define C360_SERVER_CLI_UTIL_H_
+
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "google/protobuf/message.h"
+#include "server/args.h"
+
+namespace c360 {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitRejected = 3;
+
+// Parses and handles --help. Returns the exit code to stop with, or nullopt
+// to go on.
+std::optional<int> ParseArgs(Args& args, const char* command, int argc,
+                             char** argv);
+
+// Prints "c360 COMMAND: message" to stderr and returns kExitFailure
+// (kExitUsage for InvalidArgument).
+int Fail(const char* command, const absl::Status& status);
+
+// `text` as a quoted JSON string.
+std::string JsonQuote(absl::string_view text);
+
+// The message as indented JSON with proto field names.
+std::string ToJson(const google::protobuf::Message& message);
+
+}  // namespace c360
+
+#endif  // C360_SERVER_CLI_UTIL_H_

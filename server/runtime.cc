@@ -1,0 +1,29 @@
+#include "server/runtime.h"
+
+#include "resolver/rule_decider.h"
+#include "store/rocksdb_store.h"
+
+namespace c360 {
+
+absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(
+    const RuntimeOptions& options) {
+  absl::StatusOr<std::unique_ptr<KvStore>> store =
+      OpenRocksDbStore({.path = options.db_path});
+  if (!store.ok()) return store.status();
+  std::unique_ptr<Runtime> runtime(new Runtime());
+  runtime->store_ = *std::move(store);
+  runtime->resolver_ = std::make_unique<Resolver>(
+      runtime->store_.get(), NewRuleDecider(), options.resolver);
+  runtime->profiles_ = std::make_unique<ProfileReader>(
+      runtime->store_.get(), runtime->region_for());
+  return runtime;
+}
+
+RegionForSource Runtime::region_for() const {
+  const Resolver* resolver = resolver_.get();
+  return [resolver](const std::string& source) -> const std::string& {
+    return resolver->RegionFor(source);
+  };
+}
+
+}  // namespace c360

@@ -1,0 +1,46 @@
+// The embedded runtime: the store, the resolver and the profile reader over
+// one local RocksDB folder, opened once per process.
+#ifndef C360_SERVER_RUNTIME_H_
+#define C360_SERVER_RUNTIME_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "enrich/golden_profile.h"
+#include "resolver/resolver.h"
+#include "store/kv_store.h"
+
+namespace c360 {
+
+struct RuntimeOptions {
+  // The RocksDB folder.
+  std::string db_path = "c360-data";
+  ResolverOptions resolver;
+};
+
+class Runtime {
+ public:
+  // Opens the store (creating it when missing) and builds the resolver with
+  // the v1 rule decider. Unavailable when another process holds the store.
+  static absl::StatusOr<std::unique_ptr<Runtime>> Open(
+      const RuntimeOptions& options);
+
+  KvStore& store() { return *store_; }
+  Resolver& resolver() { return *resolver_; }
+  // Profiles from the latest state.
+  const ProfileReader& profiles() const { return *profiles_; }
+  // The phone region per source, as the resolver uses it.
+  RegionForSource region_for() const;
+
+ private:
+  Runtime() = default;
+
+  std::unique_ptr<KvStore> store_;
+  std::unique_ptr<Resolver> resolver_;
+  std::unique_ptr<ProfileReader> profiles_;
+};
+
+}  // namespace c360
+
+#endif  // C360_SERVER_RUNTIME_H_

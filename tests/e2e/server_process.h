@@ -1,0 +1,35 @@
+// Starts the real `c360 serve` binary on a free loopback port for end-to-end
+// tests and stops it with SIGTERM.
+#ifndef C360_TESTS_E2E_SERVER_PROCESS_H_
+#define C360_TESTS_E2E_SERVER_PROCESS_H_
+
+#include <cstdio>
+#include <string>
+
+#include <sys/types.h>
+
+namespace c360 {
+
+class ServerProcess {
+ public:
+  // Runs `binary serve --db db --listen 127.0.0.1:0` and waits (up to 30 s)
+  // for its "c360 serving on ADDRESS" line. On failure address() is empty.
+  ServerProcess(const std::string& binary, const std::string& db);
+  // Stops the server if still running.
+  ~ServerProcess();
+
+  const std::string& address() const { return address_; }
+
+  // Sends SIGTERM and returns the exit status (as waitpid reports it), or
+  // -1 if the process did not end within 10 s.
+  int Terminate();
+
+ private:
+  pid_t pid_ = -1;
+  FILE* output_ = nullptr;
+  std::string address_;
+};
+
+}  // namespace c360
+
+#endif  // C360_TESTS_E2E_SERVER_PROCESS_H_
