@@ -10,7 +10,9 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
@@ -185,6 +187,56 @@ double Jaro(absl::string_view a, absl::string_view b) {
   return (m / a.size() + m / b.size() + (m - out_of_order / 2) / m) / 3.0;
 }
 
+absl::StatusOr<std::string> ParsePhone(absl::string_view phone,
+                                       absl::string_view default_region) {
+  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+  std::string region = absl::AsciiStrToUpper(default_region);
+  // "ZZ" is libphonenumber's "no region": only numbers that carry their
+  // country code parse.
+  if (util.GetCountryCodeForRegion(region) == 0) region = "ZZ";
+  PhoneNumber number;
+  if (util.Parse(std::string(phone), region, &number) !=
+          PhoneNumberUtil::NO_PARSING_ERROR ||
+      !util.IsPossibleNumber(number)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "'", phone, "' is not a phone number for region ", region));
+  }
+  std::string e164;
+  util.Format(number, PhoneNumberUtil::E164, &e164);
+  return e164;
+}
+
+// libphonenumber parses with ICU regular expressions, tens of microseconds a
+// number, and the resolver and profile reads see the same numbers again and
+// again: remember recent answers. Cleared when full rather than LRU, which
+// keeps it a plain map under one lock.
+class PhoneMemo {
+ public:
+  std::optional<absl::StatusOr<std::string>> Find(const std::string& key) {
+    absl::MutexLock lock(&mutex_);
+    auto it = answers_.find(key);
+    if (it == answers_.end()) return std::nullopt;
+    return it->second;
+  }
+
+  void Insert(std::string key, absl::StatusOr<std::string> answer) {
+    absl::MutexLock lock(&mutex_);
+    if (answers_.size() >= kCapacity) answers_.clear();
+    answers_.emplace(std::move(key), std::move(answer));
+  }
+
+ private:
+  static constexpr size_t kCapacity = 1 << 18;
+  absl::Mutex mutex_;
+  absl::flat_hash_map<std::string, absl::StatusOr<std::string>> answers_
+      ABSL_GUARDED_BY(mutex_);
+};
+
+PhoneMemo& PhoneCache() {
+  static auto* const memo = new PhoneMemo();
+  return *memo;
+}
+
 }  // namespace
 
 std::string NormalizeName(absl::string_view name) {
@@ -211,20 +263,12 @@ std::vector<std::string> NameTokens(absl::string_view normalized_name) {
 
 absl::StatusOr<std::string> NormalizePhone(absl::string_view phone,
                                            absl::string_view default_region) {
-  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
-  std::string region = absl::AsciiStrToUpper(default_region);
-  // "ZZ" is libphonenumber's "no region": only numbers that carry their
-  // country code parse.
-  if (util.GetCountryCodeForRegion(region) == 0) region = "ZZ";
-  PhoneNumber number;
-  if (util.Parse(std::string(phone), region, &number) !=
-          PhoneNumberUtil::NO_PARSING_ERROR ||
-      !util.IsPossibleNumber(number)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "'", phone, "' is not a phone number for region ", region));
+  std::string key = absl::StrCat(default_region, "|", phone);
+  if (std::optional<absl::StatusOr<std::string>> cached = PhoneCache().Find(key)) {
+    return *std::move(cached);
   }
-  std::string e164;
-  util.Format(number, PhoneNumberUtil::E164, &e164);
+  absl::StatusOr<std::string> e164 = ParsePhone(phone, default_region);
+  PhoneCache().Insert(std::move(key), e164);
   return e164;
 }
 

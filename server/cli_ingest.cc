@@ -10,6 +10,7 @@
 #include "c360/service.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "server/cli_util.h"
+#include "server/json_text.h"
 #include "server/commands.h"
 #include "server/ingest.h"
 #include "server/progress.h"
@@ -202,9 +203,9 @@ int RunIngest(int argc, char** argv) {
   std::printf(
       "{\"file\": %s, \"source\": %s, \"rows\": %lld, \"rejected\": "
       "%lld, \"rejects_file\": %s, \"outcomes\": %s}\n",
-      JsonQuote(file).c_str(), JsonQuote(args.Get("source")).c_str(),
+      JsonString(file).c_str(), JsonString(args.Get("source")).c_str(),
       static_cast<long long>(totals.rows), static_cast<long long>(totals.rejected),
-      JsonQuote(rejects_path).c_str(),
+      JsonString(rejects_path).c_str(),
       ToJson(*summary).c_str());
   return totals.rejected > 0 ? kExitRejected : kExitOk;
 }

@@ -12,6 +12,7 @@
 #include "resolver/evaluation.h"
 #include "resolver/resolver.h"
 #include "server/cli_util.h"
+#include "server/json_text.h"
 #include "server/commands.h"
 #include "server/generator.h"
 #include "server/runtime.h"
@@ -69,7 +70,7 @@ int RunGen(int argc, char** argv) {
   std::printf(
       "{\"out\": %s, \"people\": %lld, \"records\": %lld, \"crm\": %lld, "
       "\"erp\": %lld, \"webshop\": %lld, \"social\": %lld}\n",
-      JsonQuote(args.Get("out")).c_str(), static_cast<long long>(stats->people),
+      JsonString(args.Get("out")).c_str(), static_cast<long long>(stats->people),
       static_cast<long long>(stats->records), static_cast<long long>(stats->crm),
       static_cast<long long>(stats->erp), static_cast<long long>(stats->webshop),
       static_cast<long long>(stats->social));
@@ -90,7 +91,7 @@ int RunHotKeys(int argc, char** argv) {
   auto hot = HotCandidateKeys((*runtime)->store(), *max);
   if (!hot.ok()) return Fail("hot-keys", hot.status());
   for (const auto& [key, count] : *hot) {
-    std::printf("{\"key\": %s, \"records\": %lld}\n", JsonQuote(key).c_str(),
+    std::printf("{\"key\": %s, \"records\": %lld}\n", JsonString(key).c_str(),
                 static_cast<long long>(count));
   }
   return kExitOk;

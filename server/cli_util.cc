@@ -6,7 +6,6 @@
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace c360 {
@@ -26,26 +25,6 @@ int Fail(const char* command, const absl::Status& status) {
   std::fprintf(stderr, "c360 %s: %s\n", command,
                std::string(status.message()).c_str());
   return absl::IsInvalidArgument(status) ? kExitUsage : kExitFailure;
-}
-
-std::string JsonQuote(absl::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          absl::StrAppendFormat(&out, "\\u%04x", c);
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
 }
 
 std::string ToJson(const google::protobuf::Message& message) {

@@ -25,9 +25,6 @@ std::optional<int> ParseArgs(Args& args, const char* command, int argc,
 // (kExitUsage for InvalidArgument).
 int Fail(const char* command, const absl::Status& status);
 
-// `text` as a quoted JSON string.
-std::string JsonQuote(absl::string_view text);
-
 // The message as indented JSON with proto field names.
 std::string ToJson(const google::protobuf::Message& message);
 

@@ -7,10 +7,9 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
-#include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
-#include "server/services.h"
 
 namespace c360 {
 namespace {
@@ -31,37 +30,48 @@ std::string HostOf(const std::string& listen) {
 
 }  // namespace
 
+absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
+    Runtime* runtime, const std::string& listen) {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  std::unique_ptr<RunningServer> running(new RunningServer(runtime));
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(),
+                           &running->port_);
+  builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
+  builder.RegisterService(&running->ingest_);
+  builder.RegisterService(&running->profiles_);
+  running->server_ = builder.BuildAndStart();
+  if (running->server_ == nullptr || running->port_ == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", listen));
+  }
+  return running;
+}
+
+void RunningServer::Shutdown(absl::Duration grace) {
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+}
+
 void BlockShutdownSignals() {
   sigset_t signals = ShutdownSignals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 }
 
 absl::Status Serve(Runtime* runtime, const std::string& listen) {
-  sigset_t signals = ShutdownSignals();
-  grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  IngestServiceImpl ingest(runtime);
-  ProfileServiceImpl profiles(runtime);
-  grpc::ServerBuilder builder;
-  int port = 0;
-  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port);
-  builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
-  builder.RegisterService(&ingest);
-  builder.RegisterService(&profiles);
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (server == nullptr || port == 0) {
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", listen));
-  }
-  std::printf("c360 serving on %s:%d\n", HostOf(listen).c_str(), port);
+  absl::StatusOr<std::unique_ptr<RunningServer>> server =
+      RunningServer::Start(runtime, listen);
+  if (!server.ok()) return server.status();
+  std::printf("c360 serving on %s:%d\n", HostOf(listen).c_str(),
+              (*server)->port());
   std::fflush(stdout);
-
   std::thread waiter([&] {
+    sigset_t signals = ShutdownSignals();
     int signal = 0;
     sigwait(&signals, &signal);
     std::fprintf(stderr, "c360: signal %d, shutting down\n", signal);
-    server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    (*server)->Shutdown(absl::Seconds(5));
   });
-  server->Wait();
+  (*server)->Wait();
   waiter.join();
   return absl::OkStatus();
 }
