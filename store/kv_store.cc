@@ -8,7 +8,8 @@ const std::vector<Table>& AllTables() {
   static const auto* const kTables = new std::vector<Table>{
       Table::kMeta,          Table::kRecords, Table::kEntities,
       Table::kMembership,    Table::kCandidateKeys, Table::kAliases,
-      Table::kAudit,         Table::kChangeLog};
+      Table::kAudit,         Table::kChangeLog, Table::kModels,
+      Table::kOpportunities};
   return *kTables;
 }
 
@@ -30,6 +31,10 @@ absl::string_view TableName(Table table) {
       return "audit";
     case Table::kChangeLog:
       return "change_log";
+    case Table::kModels:
+      return "models";
+    case Table::kOpportunities:
+      return "opportunities";
   }
   return "unknown";
 }

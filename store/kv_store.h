@@ -26,8 +26,10 @@ enum class Table {
   kAliases,        // retired entity_id -> surviving entity_id
   kAudit,          // sequence -> AuditEvent
   kChangeLog,      // sequence -> ChangeEvent
+  kModels,         // (model family, version) -> a stored model
+  kOpportunities,  // opportunity_id -> an opportunity of the CRM
 };
-inline constexpr int kTableCount = 8;
+inline constexpr int kTableCount = 10;
 
 // Every table, in enum order.
 const std::vector<Table>& AllTables();
