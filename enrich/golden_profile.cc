@@ -148,8 +148,9 @@ void FillAddressesAndHandles(const std::vector<StoredRecord>& members,
   for (const StoredRecord& m : members) {
     for (const PostalAddress& a : m.record().addresses()) {
       addresses.Add(absl::StrCat(NormalizePostcode(a.postcode()), "|",
-                                 NormalizeName(a.street()), "|",
-                                 NormalizeName(a.house_number())),
+                                 NormalizeName(absl::StrCat(a.street(), " ",
+                                                            a.house_number())),
+                                 "|", NormalizeName(a.city())),
                     a, &m);
     }
     for (const SocialHandle& h : m.record().social_handles()) {

@@ -24,6 +24,11 @@ class MatchDecider {
 
   // Whether a pair with this evidence is the same person.
   virtual bool IsMatch(const MatchEvidence& evidence) const = 0;
+
+  // Whether the evidence holds a conflict that rules the pair out whatever
+  // else agrees (two full birth dates, two given names under one family
+  // name): such a pair must never end up in one entity.
+  virtual bool Contradicts(const MatchEvidence& evidence) const = 0;
 };
 
 }  // namespace c360

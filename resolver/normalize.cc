@@ -115,6 +115,11 @@ std::string FoldToken(absl::string_view token) {
       respelled.push_back(c);
     }
   }
+  // A word-initial Russian "Е" is romanized "Ye", "Je", "Ie" or "E"
+  // (Yelena, Jelena, Elena): after the y/j -> i step, drop the "i".
+  if (respelled.size() > 2 && respelled[0] == 'i' && respelled[1] == 'e') {
+    respelled.erase(0, 1);
+  }
   std::string folded;
   folded.reserve(respelled.size());
   for (const char c : respelled) {

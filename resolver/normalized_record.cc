@@ -66,12 +66,11 @@ void NormalizeContacts(const SourceRecord& record, absl::string_view region,
 void NormalizeAddresses(const SourceRecord& record, NormalizedRecord* out) {
   for (const PostalAddress& address : record.addresses()) {
     AddUnique(NormalizePostcode(address.postcode()), &out->postcodes);
-    std::string street = NormalizeName(address.street());
-    if (!street.empty()) {
-      AddUnique(absl::StrCat(street, " ",
-                             NormalizeName(address.house_number())),
-                &out->streets);
-    }
+    // Some systems keep the number in the street line ("Vasagatan 113B"),
+    // others apart: normalizing the joined text makes both meet.
+    AddUnique(NormalizeName(absl::StrCat(address.street(), " ",
+                                         address.house_number())),
+              &out->streets);
   }
 }
 

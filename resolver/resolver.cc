@@ -48,7 +48,11 @@ std::string EntityIdFor(uint64_t number) {
 
 struct EntityMatch {
   std::string entity_id;
+  // The best pair between the record and a member.
   MatchEvidence evidence;
+  // Some member contradicts the record (see MatchDecider::Contradicts).
+  bool contradicted = false;
+  std::vector<NormalizedRecord> members;
 };
 
 }  // namespace
@@ -119,26 +123,19 @@ class Resolver::Decision {
     for (const std::string& key : fresh) writes_.AddPosting(key, result_.record);
   }
 
-  // Best evidence per candidate entity, matching entities only, best first.
+  // Candidate entities that match, best first. An entity matches when its
+  // best member pair is a match and no member contradicts the record, so a
+  // record without a birth date cannot join a parent's entity that already
+  // holds the child's record.
   absl::StatusOr<std::vector<EntityMatch>> FindMatches() {
-    absl::flat_hash_map<std::string, EntityMatch> best;
-    absl::flat_hash_set<std::string> compared;
-    const size_t cap = resolver_.options_.max_postings_per_key;
-    for (const std::string& key : stored_.candidate_keys()) {
-      absl::StatusOr<std::vector<RecordKey>> postings =
-          repo_.Postings(key, cap + 1);
-      if (!postings.ok()) return postings.status();
-      if (postings->size() > cap) continue;
-      for (const RecordKey& candidate : *postings) {
-        if (!compared.insert(RecordKeyString(candidate)).second) continue;
-        absl::Status scored = Score(candidate, &best);
-        if (!scored.ok()) return scored;
-      }
-    }
+    absl::StatusOr<std::vector<std::string>> entities = CandidateEntities();
+    if (!entities.ok()) return entities.status();
     std::vector<EntityMatch> matches;
-    for (auto& [id, match] : best) {
-      if (resolver_.decider_->IsMatch(match.evidence)) {
-        matches.push_back(std::move(match));
+    for (const std::string& id : *entities) {
+      absl::StatusOr<EntityMatch> match = ScoreEntity(id);
+      if (!match.ok()) return match.status();
+      if (!match->contradicted && resolver_.decider_->IsMatch(match->evidence)) {
+        matches.push_back(*std::move(match));
       }
     }
     std::sort(matches.begin(), matches.end(), [](const auto& a, const auto& b) {
@@ -147,19 +144,60 @@ class Resolver::Decision {
     return matches;
   }
 
-  absl::Status Score(const RecordKey& candidate,
-                     absl::flat_hash_map<std::string, EntityMatch>* best) {
-    absl::StatusOr<StoredRecord> other = repo_.GetRecord(candidate);
-    if (!other.ok()) return other.status();
-    NormalizedRecord normalized = NormalizeRecord(
-        other->record(), resolver_.RegionFor(candidate.source()));
-    MatchEvidence evidence = resolver_.decider_->Compare(normalized_, normalized);
-    *evidence.mutable_matched_record() = candidate;
-    EntityMatch& slot = (*best)[other->entity_id()];
-    if (slot.entity_id.empty() || evidence.score() > slot.evidence.score()) {
-      slot = {other->entity_id(), std::move(evidence)};
+  // Entities of the records that share a usable candidate key.
+  absl::StatusOr<std::vector<std::string>> CandidateEntities() {
+    absl::flat_hash_set<std::string> seen_records, seen_entities;
+    std::vector<std::string> entities;
+    const size_t cap = resolver_.options_.max_postings_per_key;
+    for (const std::string& key : stored_.candidate_keys()) {
+      absl::StatusOr<std::vector<RecordKey>> postings =
+          repo_.Postings(key, cap + 1);
+      if (!postings.ok()) return postings.status();
+      if (postings->size() > cap) continue;
+      for (const RecordKey& candidate : *postings) {
+        if (!seen_records.insert(RecordKeyString(candidate)).second) continue;
+        absl::StatusOr<StoredRecord> other = repo_.GetRecord(candidate);
+        if (!other.ok()) return other.status();
+        if (seen_entities.insert(other->entity_id()).second) {
+          entities.push_back(other->entity_id());
+        }
+      }
     }
-    return absl::OkStatus();
+    return entities;
+  }
+
+  absl::StatusOr<EntityMatch> ScoreEntity(const std::string& entity_id) {
+    absl::StatusOr<std::vector<RecordKey>> keys = repo_.Members(entity_id);
+    if (!keys.ok()) return keys.status();
+    EntityMatch match{entity_id, {}, false, {}};
+    match.evidence.set_score(-1e9);
+    const size_t limit = resolver_.options_.max_members_compared;
+    for (size_t i = 0; i < keys->size() && i < limit; ++i) {
+      absl::StatusOr<StoredRecord> member = repo_.GetRecord((*keys)[i]);
+      if (!member.ok()) return member.status();
+      match.members.push_back(NormalizeRecord(
+          member->record(), resolver_.RegionFor((*keys)[i].source())));
+      MatchEvidence evidence =
+          resolver_.decider_->Compare(normalized_, match.members.back());
+      match.contradicted |= resolver_.decider_->Contradicts(evidence);
+      if (evidence.score() > match.evidence.score()) {
+        *evidence.mutable_matched_record() = (*keys)[i];
+        match.evidence = std::move(evidence);
+      }
+    }
+    return match;
+  }
+
+  // Whether any member of `a` contradicts any member of `b`.
+  bool EntitiesContradict(const EntityMatch& a, const EntityMatch& b) const {
+    for (const NormalizedRecord& x : a.members) {
+      for (const NormalizedRecord& y : b.members) {
+        if (resolver_.decider_->Contradicts(resolver_.decider_->Compare(x, y))) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   absl::Status CreateEntity() {
@@ -177,16 +215,25 @@ class Resolver::Decision {
     return absl::OkStatus();
   }
 
-  // Links to the best match; other matched entities merge into the oldest.
+  // Links to the best match. Other matches merge with it when no member of
+  // theirs contradicts a member already joined: the record alone is not
+  // enough evidence that two people are one. The oldest id survives.
   absl::Status Link(const std::vector<EntityMatch>& matches) {
     *stored_.mutable_evidence() = matches.front().evidence;
+    std::vector<const EntityMatch*> joined = {&matches.front()};
+    for (size_t i = 1; i < matches.size(); ++i) {
+      bool compatible = std::none_of(joined.begin(), joined.end(), [&](auto* j) {
+        return EntitiesContradict(*j, matches[i]);
+      });
+      if (compatible) joined.push_back(&matches[i]);
+    }
     std::string survivor = matches.front().entity_id;
-    for (const EntityMatch& m : matches) survivor = std::min(survivor, m.entity_id);
+    for (const EntityMatch* m : joined) survivor = std::min(survivor, m->entity_id);
     absl::StatusOr<EntityState> entity = repo_.GetEntity(survivor);
     if (!entity.ok()) return entity.status();
-    for (const EntityMatch& m : matches) {
-      if (m.entity_id == survivor) continue;
-      absl::Status merged = MergeInto(m, &*entity);
+    for (const EntityMatch* m : joined) {
+      if (m->entity_id == survivor) continue;
+      absl::Status merged = MergeInto(*m, &*entity);
       if (!merged.ok()) return merged;
     }
     entity->set_record_count(entity->record_count() + 1);

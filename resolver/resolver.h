@@ -32,6 +32,8 @@ struct ResolverOptions {
   // company switchboard) is too common to say anything about a person: it
   // brings no candidates and is listed by HotCandidateKeys.
   size_t max_postings_per_key = 50;
+  // Most members of a candidate entity compared with a new record.
+  size_t max_members_compared = 50;
   // Threads that normalize records in UpsertBatch.
   int threads = 2;
   // Limits applied to every record before it is resolved.
@@ -58,8 +60,10 @@ class Resolver {
   // Validates and resolves one record and stores the decision atomically.
   // Re-sending an unchanged record is a no-op (UNCHANGED). A changed record
   // keeps its entity (UPDATED). A new record links to the entity it matches
-  // best (LINKED) or starts one (CREATED); if it matches several entities,
-  // they are merged into the oldest, whose id survives (MERGED).
+  // best (LINKED) or starts one (CREATED). An entity matches when its best
+  // member pair is a match and no member contradicts the record. If the
+  // record matches several entities that do not contradict each other, they
+  // are merged into the oldest, whose id survives (MERGED).
   // InvalidArgument for a record that fails validation; the store is then
   // unchanged.
   absl::StatusOr<UpsertResult> Upsert(const SourceRecord& record);

@@ -217,6 +217,13 @@ class RuleDecider : public MatchDecider {
     return evidence.score() >= options_.link_threshold;
   }
 
+  bool Contradicts(const MatchEvidence& evidence) const override {
+    return std::any_of(evidence.fields().begin(), evidence.fields().end(),
+                       [&](const FieldEvidence& f) {
+                         return f.weight() <= options_.veto_weight;
+                       });
+  }
+
  private:
   static void Add(const char* field, const Level& level,
                   MatchEvidence* evidence) {

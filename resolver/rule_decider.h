@@ -17,6 +17,10 @@ struct RuleDeciderOptions {
   // exact name needs a birth date (4 + 5) or a phone (4 + 5) or an address
   // (4 + 1 + 2) beside it.
   double link_threshold = 7.0;
+  // A field weighing this or less contradicts the pair: a birth-date
+  // conflict (-10), a given-name conflict under one family name (-8), or
+  // entirely different names (-6).
+  double veto_weight = -6.0;
 };
 
 std::unique_ptr<MatchDecider> NewRuleDecider(
