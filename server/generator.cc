@@ -1067,7 +1067,7 @@ std::string Generator::NextSourceId(Source source) {
     case Source::kWebshop:
       webshop_sequence_ += rng_.Between(1, 15);
       return absl::StrCat("u", webshop_sequence_);
-    case Source::kSocial:
+    case Source::kSocial:  // "<platform>:<handle>", made by SocialRecord
       break;
   }
   return "";
