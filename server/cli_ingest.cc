@@ -206,7 +206,7 @@ int RunIngest(int argc, char** argv) {
       JsonString(file).c_str(), JsonString(args.Get("source")).c_str(),
       static_cast<long long>(totals.rows), static_cast<long long>(totals.rejected),
       JsonString(rejects_path).c_str(),
-      ToJson(*summary).c_str());
+      ToJson(*summary, /*indent=*/false).c_str());
   return totals.rejected > 0 ? kExitRejected : kExitOk;
 }
 

@@ -27,9 +27,9 @@ int Fail(const char* command, const absl::Status& status) {
   return absl::IsInvalidArgument(status) ? kExitUsage : kExitFailure;
 }
 
-std::string ToJson(const google::protobuf::Message& message) {
+std::string ToJson(const google::protobuf::Message& message, bool indent) {
   google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
+  options.add_whitespace = indent;
   options.preserve_proto_field_names = true;
   std::string json;
   // Printing a well-formed message cannot fail.

@@ -25,8 +25,9 @@ std::optional<int> ParseArgs(Args& args, const char* command, int argc,
 // (kExitUsage for InvalidArgument).
 int Fail(const char* command, const absl::Status& status);
 
-// The message as indented JSON with proto field names.
-std::string ToJson(const google::protobuf::Message& message);
+// The message as JSON with proto field names: indented for people, or on one
+// line to embed in a line of JSON output.
+std::string ToJson(const google::protobuf::Message& message, bool indent = true);
 
 }  // namespace c360
 

@@ -1,0 +1,136 @@
+// The c360 command line as a user runs it: exit codes, JSON output, rejects
+// files, --help on every command.
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/test_dirs.h"
+
+namespace c360 {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::SizeIs;
+
+struct CommandRun {
+  int exit_code;
+  std::string out;
+};
+
+// Runs `c360 ARGS` through the shell, stderr merged into out.
+CommandRun C360(const std::string& args) {
+  std::string command = absl::StrCat(C360_BINARY, " ", args, " 2>&1");
+  FILE* pipe = popen(command.c_str(), "r");
+  CommandRun run{-1, ""};
+  if (pipe == nullptr) return run;
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) run.out.append(buffer, n);
+  int status = pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+std::vector<std::string> Lines(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return absl::StrSplit(text.str(), '\n', absl::SkipEmpty());
+}
+
+void Write(const std::string& path, const std::string& text) {
+  std::ofstream(path) << text;
+}
+
+TEST(CliTest, EveryCommandHasHelp) {
+  for (const char* command :
+       {"gen", "ingest", "serve", "profile", "find", "hot-keys", "eval"}) {
+    CommandRun run = C360(absl::StrCat(command, " --help"));
+    EXPECT_EQ(run.exit_code, 0) << command;
+    EXPECT_THAT(run.out, HasSubstr("usage: c360 ")) << command;
+  }
+  EXPECT_EQ(C360("--help").exit_code, 0);
+  EXPECT_EQ(C360("no-such-command").exit_code, 2);
+}
+
+TEST(CliTest, BadUsageSaysWhat) {
+  CommandRun run = C360("gen --peeple 5");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.out, HasSubstr("unknown option --peeple"));
+  run = C360("gen --people many");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.out, HasSubstr("--people must be an integer"));
+}
+
+TEST(CliTest, IngestRejectsBadRowsWithLineAndReasonAndKeepsTheRest) {
+  std::string dir = NewTestDir("cli_ingest");
+  std::string file = dir + "/crm.jsonl";
+  Write(file,
+        "{\"sourceId\": \"1\", \"names\": [{\"given\": \"Mikko\", \"family\": \"Virtanen\"}]}\n"
+        "{\"sourceId\": \"2\", \"emails\": [\"not-an-email\"]}\n"
+        "{not json\n"
+        "{\"names\": [{\"full\": \"No Id\"}]}\n"
+        "{\"sourceId\": \"3\", \"emails\": [\"liisa@example.fi\"]}\n");
+  std::string ingest =
+      absl::StrCat("ingest --db ", dir, "/db --source crm ", file);
+  CommandRun first = C360(ingest);
+  EXPECT_EQ(first.exit_code, 3) << first.out;
+  EXPECT_THAT(first.out, HasSubstr("\"rows\": 5, \"rejected\": 3"));
+  EXPECT_THAT(first.out, HasSubstr("\"created\":\"2\""));
+  std::vector<std::string> rejects = Lines(file + ".rejects.jsonl");
+  ASSERT_THAT(rejects, SizeIs(3));
+  EXPECT_THAT(rejects[0], HasSubstr("\"line\":2"));
+  EXPECT_THAT(rejects[0], HasSubstr("emails[0]"));
+  EXPECT_THAT(rejects[1], HasSubstr("\"line\":3"));
+  EXPECT_THAT(rejects[2], HasSubstr("\"line\":4"));
+  EXPECT_THAT(rejects[2], HasSubstr("source_id"));
+
+  CommandRun again = C360(ingest);
+  EXPECT_EQ(again.exit_code, 3);
+  EXPECT_THAT(again.out, HasSubstr("\"unchanged\":\"2\""));
+  EXPECT_THAT(again.out, ::testing::Not(HasSubstr("\"created\"")));
+}
+
+TEST(CliTest, GeneratedSourcesLoadWithTheirMappingsAndEvaluate) {
+  std::string dir = NewTestDir("cli_gen");
+  CommandRun gen = C360(absl::StrCat("gen --people 200 --seed 3 --out ", dir, "/data"));
+  ASSERT_EQ(gen.exit_code, 0) << gen.out;
+  const std::vector<std::pair<std::string, std::string>> sources = {
+      {"crm", "crm_contacts"}, {"erp", "erp_customers"},
+      {"webshop", "webshop_accounts"}, {"social", "social_handles"}};
+  for (const auto& [source, layout] : sources) {
+    CommandRun run = C360(absl::StrCat("ingest --db ", dir, "/db --source ", source,
+                                " --mapping ", C360_SOURCE_DIR, "/data/mappings/",
+                                layout, ".map ", dir, "/data/", layout, ".csv"));
+    EXPECT_EQ(run.exit_code, 0) << run.out;
+    EXPECT_THAT(run.out, HasSubstr("\"rejected\": 0"));
+  }
+  CommandRun eval = C360(absl::StrCat("eval --db ", dir, "/db --truth ", dir, "/data/truth.csv"));
+  ASSERT_EQ(eval.exit_code, 0) << eval.out;
+  EXPECT_THAT(eval.out, HasSubstr("\"pairwise\": {\"precision\": "));
+  CommandRun hot = C360(absl::StrCat("hot-keys --db ", dir, "/db --max-postings 2"));
+  EXPECT_EQ(hot.exit_code, 0);
+  EXPECT_THAT(hot.out, HasSubstr("\"key\": \""));
+}
+
+TEST(CliTest, MissingInputsFailClearly) {
+  std::string dir = NewTestDir("cli_missing");
+  CommandRun run = C360(absl::StrCat("ingest --db ", dir, "/db --source crm ", dir, "/nope.jsonl"));
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_THAT(run.out, HasSubstr("cannot read"));
+  run = C360(absl::StrCat("ingest --db ", dir, "/db --source crm ", dir, "/x.csv"));
+  EXPECT_NE(run.exit_code, 0);
+  run = C360("profile --server 127.0.0.1:1 E0000000001");
+  EXPECT_EQ(run.exit_code, 1);
+}
+
+}  // namespace
+}  // namespace c360
