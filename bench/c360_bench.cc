@@ -61,8 +61,7 @@ absl::StatusOr<double> IngestOnce(const std::vector<SourceRecord>& records,
   if (!runtime.ok()) return runtime.status();
   absl::Time start = absl::Now();
   for (size_t i = 0; i < records.size(); i += kChunk) {
-    std::vector<SourceRecord> chunk(records.begin() + i,
-                                    records.begin() + std::min(records.size(), i + kChunk));
+    auto chunk = absl::MakeConstSpan(records).subspan(i, kChunk);
     for (const auto& result : (*runtime)->resolver().UpsertBatch(chunk)) {
       if (!result.ok()) return result.status();
     }

@@ -17,22 +17,22 @@ constexpr size_t kMaxRecordsPerKey = 1000;
 
 using RecordSet = absl::flat_hash_set<std::string>;  // RecordKeyString
 
-absl::StatusOr<std::vector<RecordKey>> Postings(const Repository& repo,
-                                                const std::string& key) {
+absl::StatusOr<std::vector<Posting>> Postings(const Repository& repo,
+                                              const std::string& key) {
   return repo.Postings(key, kMaxRecordsPerKey);
 }
 
 // Records under every token's name + birth date key.
-absl::StatusOr<std::vector<RecordKey>> NameDateRecords(const Repository& repo,
-                                                       const FindQuery& query) {
+absl::StatusOr<std::vector<Posting>> NameDateRecords(const Repository& repo,
+                                                     const FindQuery& query) {
   absl::StatusOr<BirthDate> date = ParseBirthDate(query.birth_date);
   if (!date.ok()) return date.status();
   std::vector<std::string> tokens =
       NameTokens(FoldNameVariants(NormalizeName(query.name)));
   if (tokens.empty()) return absl::InvalidArgumentError("name: no letters");
-  std::vector<RecordKey> common;
+  std::vector<Posting> common;
   for (size_t i = 0; i < tokens.size(); ++i) {
-    absl::StatusOr<std::vector<RecordKey>> records = Postings(
+    absl::StatusOr<std::vector<Posting>> records = Postings(
         repo, absl::StrCat("nd:", tokens[i], "|", FormatBirthDate(*date)));
     if (!records.ok()) return records.status();
     if (i == 0) {
@@ -40,10 +40,10 @@ absl::StatusOr<std::vector<RecordKey>> NameDateRecords(const Repository& repo,
       continue;
     }
     RecordSet here;
-    for (const RecordKey& key : *records) here.insert(RecordKeyString(key));
+    for (const Posting& p : *records) here.insert(RecordKeyString(p.record));
     common.erase(std::remove_if(common.begin(), common.end(),
-                                [&](const RecordKey& key) {
-                                  return !here.contains(RecordKeyString(key));
+                                [&](const Posting& p) {
+                                  return !here.contains(RecordKeyString(p.record));
                                 }),
                  common.end());
   }
@@ -70,7 +70,7 @@ absl::StatusOr<std::vector<FoundEntity>> FindEntities(const ReadView& view,
   absl::Status valid = ValidateQuery(query);
   if (!valid.ok()) return valid;
   Repository repo(&view);
-  std::vector<std::pair<std::string, std::vector<RecordKey>>> hits;
+  std::vector<std::pair<std::string, std::vector<Posting>>> hits;
   if (!query.email.empty()) {
     absl::StatusOr<std::string> email = NormalizeEmail(query.email);
     if (!email.ok()) return email.status();
@@ -91,11 +91,9 @@ absl::StatusOr<std::vector<FoundEntity>> FindEntities(const ReadView& view,
     hits.emplace_back("name_birth_date", *std::move(records));
   }
   std::map<std::string, std::vector<std::string>> criteria_by_entity;
-  for (const auto& [criterion, records] : hits) {
-    for (const RecordKey& key : records) {
-      absl::StatusOr<StoredRecord> record = repo.GetRecord(key);
-      if (!record.ok()) return record.status();
-      std::vector<std::string>& matched = criteria_by_entity[record->entity_id()];
+  for (const auto& [criterion, postings] : hits) {
+    for (const Posting& posting : postings) {
+      std::vector<std::string>& matched = criteria_by_entity[posting.entity_id];
       if (std::find(matched.begin(), matched.end(), criterion) == matched.end()) {
         matched.push_back(criterion);
       }

@@ -1,6 +1,7 @@
 #include "resolver/resolver.h"
 
 #include <algorithm>
+#include <atomic>
 #include <thread>
 #include <utility>
 
@@ -52,7 +53,7 @@ struct EntityMatch {
   MatchEvidence evidence;
   // Some member contradicts the record (see MatchDecider::Contradicts).
   bool contradicted = false;
-  std::vector<NormalizedRecord> members;
+  std::vector<std::shared_ptr<const NormalizedRecord>> members;
 };
 
 }  // namespace
@@ -61,25 +62,20 @@ struct EntityMatch {
 // writes, and commits them together. Lives only under the resolver's lock.
 class Resolver::Decision {
  public:
-  Decision(const Resolver& resolver, const SourceRecord& record,
-           const NormalizedRecord& normalized, StoreCounters counters)
+  Decision(const Resolver& resolver, Prepared prepared, StoreCounters counters,
+           NormalizedCache* cache)
       : resolver_(resolver),
+        cache_(*cache),
         repo_(resolver.store_),
-        record_(record),
-        normalized_(normalized),
+        normalized_(std::move(prepared.normalized)),
         counters_(std::move(counters)),
-        now_(Now()) {
-    if (!record_.has_observed_at()) *record_.mutable_observed_at() = now_;
-    *stored_.mutable_record() = record_;
-    stored_.set_content_hash(Fingerprint(record_));
+        now_(Now()),
+        stored_(std::move(prepared.stored)) {
     *stored_.mutable_last_updated() = now_;
-    for (std::string& key : CandidateKeys(normalized_)) {
-      stored_.add_candidate_keys(std::move(key));
-    }
   }
 
   absl::StatusOr<UpsertResult> Run() {
-    result_.record = KeyOf(record_);
+    result_.record = KeyOf(stored_.record());
     absl::StatusOr<StoredRecord> existing = repo_.GetRecord(result_.record);
     if (existing.ok()) return Update(*existing);
     if (!absl::IsNotFound(existing.status())) return existing.status();
@@ -89,7 +85,7 @@ class Resolver::Decision {
     absl::Status decided = matches->empty() ? CreateEntity() : Link(*matches);
     if (!decided.ok()) return decided;
     for (const std::string& key : stored_.candidate_keys()) {
-      writes_.AddPosting(key, result_.record);
+      writes_.AddPosting(key, result_.record, stored_.entity_id());
     }
     return Commit();
   }
@@ -120,7 +116,9 @@ class Resolver::Decision {
     for (const std::string& key : existing.candidate_keys()) {
       if (!fresh.erase(key)) writes_.RemovePosting(key, result_.record);
     }
-    for (const std::string& key : fresh) writes_.AddPosting(key, result_.record);
+    for (const std::string& key : fresh) {
+      writes_.AddPosting(key, result_.record, stored_.entity_id());
+    }
   }
 
   // Candidate entities that match, best first. An entity matches when its
@@ -146,20 +144,16 @@ class Resolver::Decision {
 
   // Entities of the records that share a usable candidate key.
   absl::StatusOr<std::vector<std::string>> CandidateEntities() {
-    absl::flat_hash_set<std::string> seen_records, seen_entities;
+    absl::flat_hash_set<std::string> seen;
     std::vector<std::string> entities;
     const size_t cap = resolver_.options_.max_postings_per_key;
     for (const std::string& key : stored_.candidate_keys()) {
-      absl::StatusOr<std::vector<RecordKey>> postings =
-          repo_.Postings(key, cap + 1);
+      absl::StatusOr<std::vector<Posting>> postings = repo_.Postings(key, cap + 1);
       if (!postings.ok()) return postings.status();
       if (postings->size() > cap) continue;
-      for (const RecordKey& candidate : *postings) {
-        if (!seen_records.insert(RecordKeyString(candidate)).second) continue;
-        absl::StatusOr<StoredRecord> other = repo_.GetRecord(candidate);
-        if (!other.ok()) return other.status();
-        if (seen_entities.insert(other->entity_id()).second) {
-          entities.push_back(other->entity_id());
+      for (Posting& posting : *postings) {
+        if (seen.insert(posting.entity_id).second) {
+          entities.push_back(std::move(posting.entity_id));
         }
       }
     }
@@ -173,13 +167,12 @@ class Resolver::Decision {
     match.evidence.set_score(-1e9);
     const size_t limit = resolver_.options_.max_members_compared;
     for (size_t i = 0; i < keys->size() && i < limit; ++i) {
-      absl::StatusOr<StoredRecord> member = repo_.GetRecord((*keys)[i]);
+      absl::StatusOr<std::shared_ptr<const NormalizedRecord>> member =
+          Normalized((*keys)[i]);
       if (!member.ok()) return member.status();
-      match.members.push_back(NormalizeRecord(
-          member->record(), resolver_.RegionFor((*keys)[i].source())));
-      MatchEvidence evidence =
-          resolver_.decider_->Compare(normalized_, match.members.back());
+      MatchEvidence evidence = resolver_.decider_->Compare(normalized_, **member);
       match.contradicted |= resolver_.decider_->Contradicts(evidence);
+      match.members.push_back(*std::move(member));
       if (evidence.score() > match.evidence.score()) {
         *evidence.mutable_matched_record() = (*keys)[i];
         match.evidence = std::move(evidence);
@@ -188,11 +181,33 @@ class Resolver::Decision {
     return match;
   }
 
+  // The normalized form of a stored record, from the cache when it is there.
+  absl::StatusOr<std::shared_ptr<const NormalizedRecord>> Normalized(
+      const RecordKey& key) {
+    std::string name = RecordKeyString(key);
+    if (auto cached = cache_.find(name); cached != cache_.end()) {
+      return cached->second;
+    }
+    absl::StatusOr<StoredRecord> stored = repo_.GetRecord(key);
+    if (!stored.ok()) return stored.status();
+    auto normalized = std::make_shared<const NormalizedRecord>(NormalizeRecord(
+        stored->record(), resolver_.RegionFor(key.source())));
+    Remember(std::move(name), normalized);
+    return normalized;
+  }
+
+  void Remember(std::string name, std::shared_ptr<const NormalizedRecord> n) {
+    if (cache_.size() >= resolver_.options_.normalized_cache_records) {
+      cache_.clear();
+    }
+    cache_[std::move(name)] = std::move(n);
+  }
+
   // Whether any member of `a` contradicts any member of `b`.
   bool EntitiesContradict(const EntityMatch& a, const EntityMatch& b) const {
-    for (const NormalizedRecord& x : a.members) {
-      for (const NormalizedRecord& y : b.members) {
-        if (resolver_.decider_->Contradicts(resolver_.decider_->Compare(x, y))) {
+    for (const auto& x : a.members) {
+      for (const auto& y : b.members) {
+        if (resolver_.decider_->Contradicts(resolver_.decider_->Compare(*x, *y))) {
           return true;
         }
       }
@@ -264,6 +279,9 @@ class Resolver::Decision {
       if (!stored.ok()) return stored.status();
       stored->set_entity_id(survivor->entity_id());
       writes_.PutRecord(*stored);
+      for (const std::string& key : stored->candidate_keys()) {
+        writes_.AddPosting(key, member, survivor->entity_id());
+      }
       writes_.RemoveMember(retired.entity_id, member);
       writes_.AddMember(survivor->entity_id(), member);
     }
@@ -334,13 +352,15 @@ class Resolver::Decision {
     writes_.PutCounters(counters_);
     absl::Status committed = resolver_.store_->Commit(writes_.write_set());
     if (!committed.ok()) return committed;
+    Remember(RecordKeyString(result_.record),
+             std::make_shared<const NormalizedRecord>(normalized_));
     return result_;
   }
 
   const Resolver& resolver_;
+  NormalizedCache& cache_;
   Repository repo_;
-  SourceRecord record_;
-  const NormalizedRecord& normalized_;
+  const NormalizedRecord normalized_;
   StoreCounters counters_;
   Timestamp now_;
   StoredRecord stored_;
@@ -358,40 +378,54 @@ const std::string& Resolver::RegionFor(const std::string& source) const {
                                              : it->second;
 }
 
+Resolver::Prepared Resolver::Prepare(const SourceRecord& record) const {
+  Prepared prepared;
+  prepared.valid = ValidateRecord(record, options_.limits);
+  if (!prepared.valid.ok()) return prepared;
+  SourceRecord* stored = prepared.stored.mutable_record();
+  *stored = record;
+  if (!stored->has_observed_at()) *stored->mutable_observed_at() = Now();
+  prepared.stored.set_content_hash(Fingerprint(*stored));
+  prepared.normalized = NormalizeRecord(*stored, RegionFor(stored->source()));
+  for (std::string& key : CandidateKeys(prepared.normalized)) {
+    prepared.stored.add_candidate_keys(std::move(key));
+  }
+  return prepared;
+}
+
 absl::StatusOr<UpsertResult> Resolver::Upsert(const SourceRecord& record) {
-  absl::Status valid = ValidateRecord(record, options_.limits);
-  if (!valid.ok()) return valid;
-  return Apply(record, NormalizeRecord(record, RegionFor(record.source())));
+  Prepared prepared = Prepare(record);
+  if (!prepared.valid.ok()) return prepared.valid;
+  return Apply(std::move(prepared));
 }
 
 std::vector<absl::StatusOr<UpsertResult>> Resolver::UpsertBatch(
-    const std::vector<SourceRecord>& records) {
-  std::vector<absl::Status> validity(records.size());
-  std::vector<NormalizedRecord> normalized(records.size());
-  auto prepare = [&](size_t begin, size_t step) {
-    for (size_t i = begin; i < records.size(); i += step) {
-      validity[i] = ValidateRecord(records[i], options_.limits);
-      if (!validity[i].ok()) continue;
-      normalized[i] = NormalizeRecord(records[i], RegionFor(records[i].source()));
+    absl::Span<const SourceRecord> records) {
+  // One thread prepares ahead while this one decides: deciding is serial,
+  // preparing is not, so the two overlap on two cores.
+  std::vector<Prepared> prepared(records.size());
+  std::atomic<size_t> ready{0};
+  std::thread preparer([&] {
+    for (size_t i = 0; i < records.size(); ++i) {
+      prepared[i] = Prepare(records[i]);
+      ready.store(i + 1, std::memory_order_release);
     }
-  };
-  const size_t threads = std::max(1, options_.threads);
-  std::vector<std::thread> workers;
-  for (size_t t = 1; t < threads; ++t) workers.emplace_back(prepare, t, threads);
-  prepare(0, threads);
-  for (std::thread& worker : workers) worker.join();
-
+  });
   std::vector<absl::StatusOr<UpsertResult>> results;
   results.reserve(records.size());
   for (size_t i = 0; i < records.size(); ++i) {
-    results.push_back(validity[i].ok() ? Apply(records[i], normalized[i])
-                                       : absl::StatusOr<UpsertResult>(validity[i]));
+    while (ready.load(std::memory_order_acquire) <= i) std::this_thread::yield();
+    if (prepared[i].valid.ok()) {
+      results.push_back(Apply(std::move(prepared[i])));
+    } else {
+      results.push_back(prepared[i].valid);
+    }
   }
+  preparer.join();
   return results;
 }
 
-absl::StatusOr<UpsertResult> Resolver::Apply(
-    const SourceRecord& record, const NormalizedRecord& normalized) {
+absl::StatusOr<UpsertResult> Resolver::Apply(Prepared prepared) {
   absl::MutexLock lock(&mutex_);
   if (!counters_loaded_) {
     absl::StatusOr<StoreCounters> counters = Repository(store_).GetCounters();
@@ -399,7 +433,7 @@ absl::StatusOr<UpsertResult> Resolver::Apply(
     counters_ = *std::move(counters);
     counters_loaded_ = true;
   }
-  Decision decision(*this, record, normalized, counters_);
+  Decision decision(*this, std::move(prepared), counters_, &cache_);
   absl::StatusOr<UpsertResult> result = decision.Run();
   if (result.ok()) counters_ = decision.counters();
   return result;

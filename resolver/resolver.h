@@ -13,10 +13,12 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/types/span.h"
 #include "c360/record.pb.h"
 #include "c360/service.pb.h"
 #include "c360/storage.pb.h"
 #include "resolver/match_decider.h"
+#include "resolver/normalized_record.h"
 #include "resolver/record_validator.h"
 #include "store/kv_store.h"
 
@@ -34,8 +36,8 @@ struct ResolverOptions {
   size_t max_postings_per_key = 50;
   // Most members of a candidate entity compared with a new record.
   size_t max_members_compared = 50;
-  // Threads that normalize records in UpsertBatch.
-  int threads = 2;
+  // Normalized records kept in memory for comparisons (cleared when full).
+  size_t normalized_cache_records = size_t{1} << 18;
   // Limits applied to every record before it is resolved.
   ValidationLimits limits;
 };
@@ -68,19 +70,33 @@ class Resolver {
   // unchanged.
   absl::StatusOr<UpsertResult> Upsert(const SourceRecord& record);
 
-  // Upserts `records` in order, normalizing them in parallel first. One
-  // result per record; a failed record does not stop the others.
+  // Upserts `records` in order; validation and normalization run on a second
+  // thread ahead of the decisions. One result per record; a failed record
+  // does not stop the others.
   std::vector<absl::StatusOr<UpsertResult>> UpsertBatch(
-      const std::vector<SourceRecord>& records);
+      absl::Span<const SourceRecord> records);
 
   // The phone region used for records of `source`.
   const std::string& RegionFor(const std::string& source) const;
 
  private:
   class Decision;
+  // Normalized forms of stored records by RecordKeyString. Only decisions
+  // write records, so a decision that commits refreshes its record's entry.
+  using NormalizedCache =
+      absl::flat_hash_map<std::string, std::shared_ptr<const NormalizedRecord>>;
 
-  absl::StatusOr<UpsertResult> Apply(const SourceRecord& record,
-                                     const NormalizedRecord& normalized)
+  // A record made ready for a decision, outside the lock.
+  struct Prepared {
+    absl::Status valid;
+    // The record with observed_at defaulted, its fingerprint and its
+    // candidate keys; entity and times are filled by the decision.
+    StoredRecord stored;
+    NormalizedRecord normalized;
+  };
+
+  Prepared Prepare(const SourceRecord& record) const;
+  absl::StatusOr<UpsertResult> Apply(Prepared prepared)
       ABSL_LOCKS_EXCLUDED(mutex_);
 
   KvStore* store_;
@@ -90,6 +106,7 @@ class Resolver {
   // Cached between decisions: this resolver is the store's only writer.
   bool counters_loaded_ ABSL_GUARDED_BY(mutex_) = false;
   StoreCounters counters_ ABSL_GUARDED_BY(mutex_);
+  NormalizedCache cache_ ABSL_GUARDED_BY(mutex_);
 };
 
 // Candidate keys held by more than `max_postings` records, with their

@@ -50,28 +50,26 @@ absl::StatusOr<Message> GetMessage(const ReadView& view, Table table,
   return message;
 }
 
-// Collects the record keys under `prefix` (a key with `leading` parts).
-absl::StatusOr<std::vector<RecordKey>> ScanRecordKeys(const ReadView& view,
-                                                      Table table,
-                                                      const std::string& prefix,
-                                                      size_t leading,
-                                                      size_t limit) {
-  std::vector<RecordKey> keys;
+// Visits the record keys under `prefix` (keys of `leading` parts before the
+// record key) with their values, at most `limit` of them.
+absl::Status ScanRecordKeys(
+    const ReadView& view, Table table, const std::string& prefix,
+    size_t leading, size_t limit,
+    const std::function<void(RecordKey, absl::string_view value)>& visit) {
+  size_t visited = 0;
   absl::Status decode_error;
   absl::Status scanned = view.Scan(
-      table, prefix, "", [&](absl::string_view key, absl::string_view) {
-        if (keys.size() >= limit) return false;
+      table, prefix, "", [&](absl::string_view key, absl::string_view value) {
+        if (visited++ >= limit) return false;
         absl::StatusOr<RecordKey> record = TrailingRecordKey(key, leading);
         if (!record.ok()) {
           decode_error = record.status();
           return false;
         }
-        keys.push_back(*std::move(record));
+        visit(*std::move(record), value);
         return true;
       });
-  if (!scanned.ok()) return scanned;
-  if (!decode_error.ok()) return decode_error;
-  return keys;
+  return scanned.ok() ? decode_error : scanned;
 }
 
 }  // namespace
@@ -121,14 +119,24 @@ absl::StatusOr<std::string> Repository::LiveEntityId(
 
 absl::StatusOr<std::vector<RecordKey>> Repository::Members(
     absl::string_view entity_id) const {
-  return ScanRecordKeys(*view_, Table::kMembership, EncodeKey({entity_id}), 1,
-                        SIZE_MAX);
+  std::vector<RecordKey> members;
+  absl::Status scanned = ScanRecordKeys(
+      *view_, Table::kMembership, EncodeKey({entity_id}), 1, SIZE_MAX,
+      [&](RecordKey key, absl::string_view) { members.push_back(std::move(key)); });
+  if (!scanned.ok()) return scanned;
+  return members;
 }
 
-absl::StatusOr<std::vector<RecordKey>> Repository::Postings(
+absl::StatusOr<std::vector<Posting>> Repository::Postings(
     absl::string_view candidate_key, size_t limit) const {
-  return ScanRecordKeys(*view_, Table::kCandidateKeys,
-                        EncodeKey({candidate_key}), 1, limit);
+  std::vector<Posting> postings;
+  absl::Status scanned = ScanRecordKeys(
+      *view_, Table::kCandidateKeys, EncodeKey({candidate_key}), 1, limit,
+      [&](RecordKey key, absl::string_view entity_id) {
+        postings.push_back({std::move(key), std::string(entity_id)});
+      });
+  if (!scanned.ok()) return scanned;
+  return postings;
 }
 
 absl::StatusOr<StoreCounters> Repository::GetCounters() const {
@@ -226,8 +234,10 @@ void RepositoryWrites::RemoveMember(absl::string_view entity_id,
 }
 
 void RepositoryWrites::AddPosting(absl::string_view candidate_key,
-                                  const RecordKey& record) {
-  writes_.Put(Table::kCandidateKeys, EntityPartKey(candidate_key, record), "");
+                                  const RecordKey& record,
+                                  absl::string_view entity_id) {
+  writes_.Put(Table::kCandidateKeys, EntityPartKey(candidate_key, record),
+              std::string(entity_id));
 }
 
 void RepositoryWrites::RemovePosting(absl::string_view candidate_key,

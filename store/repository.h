@@ -25,6 +25,12 @@ RecordKey KeyOf(const SourceRecord& record);
 // "source/source_id", for messages and logs.
 std::string RecordKeyString(const RecordKey& key);
 
+// A record indexed under a candidate key, with the entity it belongs to.
+struct Posting {
+  RecordKey record;
+  std::string entity_id;
+};
+
 // Read access. Thread-safe as its view is; holds no state of its own.
 class Repository {
  public:
@@ -45,8 +51,8 @@ class Repository {
   absl::StatusOr<std::vector<RecordKey>> Members(
       absl::string_view entity_id) const;
 
-  // Keys of up to `limit` records indexed under `candidate_key`.
-  absl::StatusOr<std::vector<RecordKey>> Postings(
+  // Up to `limit` records indexed under `candidate_key`, in key order.
+  absl::StatusOr<std::vector<Posting>> Postings(
       absl::string_view candidate_key, size_t limit) const;
 
   // The counters; all 1 in a new store.
@@ -80,7 +86,10 @@ class RepositoryWrites {
   void DeleteEntity(absl::string_view entity_id);
   void AddMember(absl::string_view entity_id, const RecordKey& record);
   void RemoveMember(absl::string_view entity_id, const RecordKey& record);
-  void AddPosting(absl::string_view candidate_key, const RecordKey& record);
+  // Indexes the record under the key; the entity id is kept with it so that
+  // blocking finds candidate entities without reading each record.
+  void AddPosting(absl::string_view candidate_key, const RecordKey& record,
+                  absl::string_view entity_id);
   void RemovePosting(absl::string_view candidate_key, const RecordKey& record);
   void PutAlias(absl::string_view retired_id, absl::string_view live_id);
   // Appends under event.sequence, which the caller takes from the counters.

@@ -199,6 +199,11 @@ TEST_F(ResolverTest, BridgingRecordMergesIntoOldestEntityAndLeavesAlias) {
   EXPECT_THAT(*repo().Members(oldest), SizeIs(3));
   EXPECT_THAT(*repo().Members(younger), SizeIs(0));
   EXPECT_EQ(repo().GetRecord(KeyOf(by_phone))->entity_id(), oldest);
+  // The moved record's postings name its new entity.
+  auto postings = repo().Postings("ph:+48512345678", 10);
+  ASSERT_THAT(*postings, SizeIs(2));
+  EXPECT_EQ((*postings)[0].entity_id, oldest);
+  EXPECT_EQ((*postings)[1].entity_id, oldest);
   EXPECT_EQ(repo().GetEntity(oldest)->record_count(), 3);
   EXPECT_THAT(ChangeTypes(),
               ElementsAre(ENTITY_CREATED, ENTITY_CREATED, ENTITY_MERGED));

@@ -131,7 +131,7 @@ TEST_F(RocksDbStoreTest, RepositoryRoundTripsTypedRows) {
   writes.PutRecord(stored);
   writes.PutEntity(entity);
   writes.AddMember("E1", key);
-  writes.AddPosting("em:a@b.fi", key);
+  writes.AddPosting("em:a@b.fi", key, "E1");
   writes.PutAlias("E0", "E1");
   writes.PutAlias("E00", "E0");
   ASSERT_TRUE(store_->Commit(writes.write_set()).ok());
@@ -143,7 +143,8 @@ TEST_F(RocksDbStoreTest, RepositoryRoundTripsTypedRows) {
             absl::StatusCode::kNotFound);
   ASSERT_EQ(repo.Members("E1")->size(), 1u);
   EXPECT_EQ((*repo.Members("E1"))[0].source_id(), "0031");
-  EXPECT_EQ(repo.Postings("em:a@b.fi", 10)->size(), 1u);
+  ASSERT_EQ(repo.Postings("em:a@b.fi", 10)->size(), 1u);
+  EXPECT_EQ((*repo.Postings("em:a@b.fi", 10))[0].entity_id, "E1");
   EXPECT_TRUE(repo.Postings("em:a@b", 10)->empty());
   EXPECT_EQ(repo.GetCounters()->next_entity(), 1u);
 }
