@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
+#include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
 #include "store/keys.h"
 #include "store/schema.h"
@@ -23,6 +24,48 @@ absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
   if (s.IsInvalidArgument()) return absl::InvalidArgumentError(message);
   if (s.IsCorruption()) return absl::DataLossError(message);
   return absl::InternalError(message);
+}
+
+// Length through the first 0x00 0x01 terminator, or 0 when there is none.
+size_t FirstPartLength(absl::string_view key) {
+  for (size_t i = 0; i + 1 < key.size(); ++i) {
+    if (key[i] != '\0') continue;
+    if (key[i + 1] == '\x01') return i + 2;
+    ++i;  // an escaped 0x00 0xFF
+  }
+  return 0;
+}
+
+bool IsWholeFirstPart(absl::string_view prefix) {
+  return !prefix.empty() && FirstPartLength(prefix) == prefix.size();
+}
+
+// The first part of an encoded key (see keys.h), terminator included. Tables
+// scanned by their first part (membership by entity, candidate keys by key)
+// get prefix bloom filters from it, so that the many lookups of keys nobody
+// else holds (a new e-mail, a new phone) are answered without a search.
+class FirstKeyPart : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "c360.FirstKeyPart"; }
+
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    return rocksdb::Slice(key.data(), FirstPartLength(View(key)));
+  }
+
+  bool InDomain(const rocksdb::Slice& key) const override {
+    return FirstPartLength(View(key)) > 0;
+  }
+
+ private:
+  static absl::string_view View(const rocksdb::Slice& s) {
+    return absl::string_view(s.data(), s.size());
+  }
+
+ private:
+};
+
+bool ScannedByFirstPart(Table table) {
+  return table == Table::kMembership || table == Table::kCandidateKeys;
 }
 
 // Reads through an optional snapshot; shared by the store and its views.
@@ -50,6 +93,11 @@ class RocksReader : public ReadView {
     rocksdb::Slice upper(limit);
     rocksdb::ReadOptions options = ReadOptions();
     if (!limit.empty()) options.iterate_upper_bound = &upper;
+    // The prefix filters answer only for whole first parts; any other scan
+    // must see every key.
+    options.total_order_seek =
+        !(ScannedByFirstPart(table) && IsWholeFirstPart(prefix));
+    options.prefix_same_as_start = !options.total_order_seek;
     std::unique_ptr<rocksdb::Iterator> it(
         db_->NewIterator(options, Family(table)));
     absl::string_view first = start > prefix ? start : prefix;
@@ -154,6 +202,16 @@ rocksdb::Options DatabaseOptions(const RocksDbOptions& options) {
   return db_options;
 }
 
+rocksdb::ColumnFamilyOptions FamilyOptions(const rocksdb::Options& base,
+                                           Table table) {
+  rocksdb::ColumnFamilyOptions family(base);
+  if (ScannedByFirstPart(table)) {
+    family.prefix_extractor = std::make_shared<FirstKeyPart>();
+    family.memtable_prefix_bloom_size_ratio = 0.05;
+  }
+  return family;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<KvStore>> OpenRocksDbStore(
@@ -162,7 +220,8 @@ absl::StatusOr<std::unique_ptr<KvStore>> OpenRocksDbStore(
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, db_options);
   for (Table table : AllTables()) {
-    descriptors.emplace_back(std::string(TableName(table)), db_options);
+    descriptors.emplace_back(std::string(TableName(table)),
+                             FamilyOptions(db_options, table));
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;

@@ -16,6 +16,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::SizeIs;
 
 class RocksDbStoreTest : public ::testing::Test {
  protected:
@@ -72,6 +73,29 @@ TEST_F(RocksDbStoreTest, ScanStaysInsidePrefixAndHonoursStart) {
   ASSERT_TRUE(store_->Commit(writes).ok());
   EXPECT_THAT(Keys(Table::kMeta, "a"), ElementsAre("a1", "a2", "a3"));
   EXPECT_THAT(Keys(Table::kMeta, "a", "a2"), ElementsAre("a2", "a3"));
+}
+
+// Candidate keys and membership have prefix filters on the first key part:
+// whole-part scans must still find every key, partial ones too.
+TEST_F(RocksDbStoreTest, PrefixFilteredTablesScanWholeAndPartialPrefixes) {
+  const std::string zero_inside("a\0b", 3);
+  WriteSet writes;
+  writes.Put(Table::kCandidateKeys, EncodeKey({"a", "1"}), "");
+  writes.Put(Table::kCandidateKeys, EncodeKey({"a", "2"}), "");
+  writes.Put(Table::kCandidateKeys, EncodeKey({zero_inside, "3"}), "");
+  writes.Put(Table::kCandidateKeys, EncodeKey({"ab", "4"}), "");
+  ASSERT_TRUE(store_->Commit(writes).ok());
+  EXPECT_THAT(Keys(Table::kCandidateKeys, EncodeKey({"a"})), SizeIs(2));
+  EXPECT_THAT(Keys(Table::kCandidateKeys, EncodeKey({zero_inside})), SizeIs(1));
+  EXPECT_THAT(Keys(Table::kCandidateKeys, EncodeKey({"b"})), SizeIs(0));
+  EXPECT_THAT(Keys(Table::kCandidateKeys, "a"), SizeIs(4));
+  EXPECT_THAT(Keys(Table::kCandidateKeys, ""), SizeIs(4));
+  // The same after the memtable is flushed to a table file.
+  store_.reset();
+  store_ = Open();
+  ASSERT_NE(store_, nullptr);
+  EXPECT_THAT(Keys(Table::kCandidateKeys, EncodeKey({"a"})), SizeIs(2));
+  EXPECT_THAT(Keys(Table::kCandidateKeys, "a"), SizeIs(4));
 }
 
 TEST_F(RocksDbStoreTest, SnapshotIgnoresLaterCommits) {
