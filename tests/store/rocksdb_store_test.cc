@@ -90,7 +90,7 @@ TEST_F(RocksDbStoreTest, PrefixFilteredTablesScanWholeAndPartialPrefixes) {
   EXPECT_THAT(Keys(Table::kCandidateKeys, EncodeKey({"b"})), SizeIs(0));
   EXPECT_THAT(Keys(Table::kCandidateKeys, "a"), SizeIs(4));
   EXPECT_THAT(Keys(Table::kCandidateKeys, ""), SizeIs(4));
-  // The same after the memtable is flushed to a table file.
+  // The same after reopening, when the keys come back from the log.
   store_.reset();
   store_ = Open();
   ASSERT_NE(store_, nullptr);
