@@ -13,6 +13,7 @@
 #include "resolver/resolver.h"
 #include "server/cli_util.h"
 #include "server/json_text.h"
+#include "server/progress.h"
 #include "server/commands.h"
 #include "server/generator.h"
 #include "server/runtime.h"
@@ -65,7 +66,11 @@ int RunGen(int argc, char** argv) {
   GeneratorOptions options;
   options.people = *people;
   options.seed = static_cast<uint64_t>(*seed);
-  absl::StatusOr<GeneratorStats> stats = WriteSampleFiles(options, args.Get("out"));
+  ProgressBar progress("gen", options.people);
+  absl::StatusOr<GeneratorStats> stats = WriteSampleFiles(
+      options, args.Get("out"),
+      [&](int64_t person_id) { progress.Update(person_id, person_id); });
+  progress.Finish();
   if (!stats.ok()) return Fail("gen", stats.status());
   std::printf(
       "{\"out\": %s, \"people\": %lld, \"records\": %lld, \"crm\": %lld, "

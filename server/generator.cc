@@ -1230,8 +1230,9 @@ GeneratorStats GenerateRecords(
   return Generator(options, sink).Run();
 }
 
-absl::StatusOr<GeneratorStats> WriteSampleFiles(const GeneratorOptions& options,
-                                                const std::string& out_dir) {
+absl::StatusOr<GeneratorStats> WriteSampleFiles(
+    const GeneratorOptions& options, const std::string& out_dir,
+    const std::function<void(int64_t person_id)>& progress) {
   std::error_code error;
   std::filesystem::create_directories(out_dir, error);
   if (error) {
@@ -1266,6 +1267,7 @@ absl::StatusOr<GeneratorStats> WriteSampleFiles(const GeneratorOptions& options,
         WriteRow(truth, ',',
                  {record.source(), record.source_id(),
                   absl::StrCat(generated.person_id)});
+        if (progress) progress(generated.person_id);
       });
   for (size_t i = 0; i < files.size(); ++i) {
     files[i].close();

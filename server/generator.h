@@ -56,9 +56,11 @@ GeneratorStats GenerateRecords(
 // with the mapping files in data/mappings/ (crm_contacts.map for
 // crm_contacts.csv, erp_customers.map, webshop_accounts.map,
 // social_handles.map), plus truth.csv ("source,source_id,person_id") into
-// `out_dir`, which is created if missing.
-absl::StatusOr<GeneratorStats> WriteSampleFiles(const GeneratorOptions& options,
-                                                const std::string& out_dir);
+// `out_dir`, which is created if missing. `progress`, when set, is called
+// after each record with the id of the person it is about.
+absl::StatusOr<GeneratorStats> WriteSampleFiles(
+    const GeneratorOptions& options, const std::string& out_dir,
+    const std::function<void(int64_t person_id)>& progress = nullptr);
 
 }  // namespace c360
 
