@@ -14,6 +14,7 @@ int RunProfile(int argc, char** argv);
 int RunFind(int argc, char** argv);
 int RunHotKeys(int argc, char** argv);
 int RunEval(int argc, char** argv);
+int RunCheck(int argc, char** argv);
 
 }  // namespace c360
 

@@ -20,6 +20,7 @@ constexpr Command kCommands[] = {
     {"find", "search profiles by e-mail, phone, name + birth date", c360::RunFind},
     {"hot-keys", "list candidate keys too common to match on", c360::RunHotKeys},
     {"eval", "measure entities against known answers", c360::RunEval},
+    {"check", "verify the store's invariants", c360::RunCheck},
 };
 
 void PrintUsage(std::FILE* out) {

@@ -52,7 +52,7 @@ void Write(const std::string& path, const std::string& text) {
 
 TEST(CliTest, EveryCommandHasHelp) {
   for (const char* command :
-       {"gen", "ingest", "serve", "profile", "find", "hot-keys", "eval"}) {
+       {"gen", "ingest", "serve", "profile", "find", "hot-keys", "eval", "check"}) {
     CommandRun run = C360(absl::StrCat(command, " --help"));
     EXPECT_EQ(run.exit_code, 0) << command;
     EXPECT_THAT(run.out, HasSubstr("usage: c360 ")) << command;
@@ -116,6 +116,9 @@ TEST(CliTest, GeneratedSourcesLoadWithTheirMappingsAndEvaluate) {
   CommandRun eval = C360(absl::StrCat("eval --db ", dir, "/db --truth ", dir, "/data/truth.csv"));
   ASSERT_EQ(eval.exit_code, 0) << eval.out;
   EXPECT_THAT(eval.out, HasSubstr("\"pairwise\": {\"precision\": "));
+  CommandRun check = C360(absl::StrCat("check --db ", dir, "/db"));
+  EXPECT_EQ(check.exit_code, 0) << check.out;
+  EXPECT_THAT(check.out, HasSubstr("\"ok\": true"));
   CommandRun hot = C360(absl::StrCat("hot-keys --db ", dir, "/db --max-postings 2"));
   EXPECT_EQ(hot.exit_code, 0);
   EXPECT_THAT(hot.out, HasSubstr("\"key\": \""));

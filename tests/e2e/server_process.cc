@@ -45,11 +45,11 @@ ServerProcess::~ServerProcess() {
   if (pid_ > 0) Terminate();
 }
 
-int ServerProcess::Terminate() {
+int ServerProcess::Stop(int signal) {
   if (output_ != nullptr) std::fclose(output_);
   output_ = nullptr;
   if (pid_ <= 0) return -1;
-  kill(pid_, SIGTERM);
+  kill(pid_, signal);
   absl::Time deadline = absl::Now() + absl::Seconds(10);
   int status = 0;
   while (absl::Now() < deadline) {

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <string>
 
+#include <signal.h>
 #include <sys/types.h>
 
 namespace c360 {
@@ -22,7 +23,10 @@ class ServerProcess {
 
   // Sends SIGTERM and returns the exit status (as waitpid reports it), or
   // -1 if the process did not end within 10 s.
-  int Terminate();
+  int Terminate() { return Stop(SIGTERM); }
+
+  // Sends `signal` and waits as Terminate does.
+  int Stop(int signal);
 
  private:
   pid_t pid_ = -1;
