@@ -369,8 +369,11 @@ class Resolver::Decision {
 };
 
 Resolver::Resolver(KvStore* store, std::unique_ptr<MatchDecider> decider,
-                   ResolverOptions options)
-    : store_(store), decider_(std::move(decider)), options_(std::move(options)) {}
+                   ResolverOptions options, ChangeNotifier* notifier)
+    : store_(store),
+      notifier_(notifier),
+      decider_(std::move(decider)),
+      options_(std::move(options)) {}
 
 const std::string& Resolver::RegionFor(const std::string& source) const {
   auto it = options_.source_regions.find(source);
@@ -435,7 +438,9 @@ absl::StatusOr<UpsertResult> Resolver::Apply(Prepared prepared) {
   }
   Decision decision(*this, std::move(prepared), counters_, &cache_);
   absl::StatusOr<UpsertResult> result = decision.Run();
-  if (result.ok()) counters_ = decision.counters();
+  if (!result.ok()) return result;
+  counters_ = decision.counters();
+  if (notifier_ != nullptr) notifier_->Published(counters_.next_change() - 1);
   return result;
 }
 

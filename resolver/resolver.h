@@ -20,6 +20,7 @@
 #include "resolver/match_decider.h"
 #include "resolver/normalized_record.h"
 #include "resolver/record_validator.h"
+#include "store/change_feed.h"
 #include "store/kv_store.h"
 
 namespace c360 {
@@ -55,9 +56,10 @@ struct UpsertResult {
 // never race); normalization of incoming records runs outside the lock.
 class Resolver {
  public:
-  // `store` is not owned and must outlive the resolver.
+  // `store` and `notifier` are not owned and must outlive the resolver;
+  // `notifier`, when given, hears of every committed change-log entry.
   Resolver(KvStore* store, std::unique_ptr<MatchDecider> decider,
-           ResolverOptions options);
+           ResolverOptions options, ChangeNotifier* notifier = nullptr);
 
   // Validates and resolves one record and stores the decision atomically.
   // Re-sending an unchanged record is a no-op (UNCHANGED). A changed record
@@ -100,6 +102,7 @@ class Resolver {
       ABSL_LOCKS_EXCLUDED(mutex_);
 
   KvStore* store_;
+  ChangeNotifier* notifier_;
   std::unique_ptr<MatchDecider> decider_;
   ResolverOptions options_;
   absl::Mutex mutex_;

@@ -109,4 +109,30 @@ int RunFind(int argc, char** argv) {
   return Print("find", status, response);
 }
 
+int RunWatch(int argc, char** argv) {
+  Args args("c360 watch [--from SEQUENCE] [--follow]",
+            "Prints the change feed as JSON Lines, one entity change per line "
+            "in sequence order. Resume with --from LAST+1 to get every change "
+            "exactly once; --follow keeps waiting for new changes.");
+  args.Option("server", "server address", kDefaultServer);
+  args.Option("from", "first sequence to print", "1");
+  args.Flag("follow", "keep the stream open for new changes");
+  if (auto exit = ParseArgs(args, "watch", argc, argv)) return *exit;
+  absl::StatusOr<int64_t> from = args.GetInt("from");
+  if (!from.ok()) return Fail("watch", from.status());
+  if (*from < 0) return Fail("watch", absl::InvalidArgumentError("--from must be >= 0"));
+  WatchChangesRequest request;
+  request.set_from_sequence(static_cast<uint64_t>(*from));
+  request.set_follow(args.GetFlag("follow"));
+  grpc::ClientContext context;
+  auto reader = ProfileStub(args.Get("server"))->WatchChanges(&context, request);
+  ChangeEvent event;
+  while (reader->Read(&event)) {
+    std::printf("%s\n", ToJson(event, /*indent=*/false).c_str());
+    std::fflush(stdout);
+  }
+  grpc::Status status = reader->Finish();
+  return status.ok() ? kExitOk : Fail("watch", FromGrpc(status));
+}
+
 }  // namespace c360

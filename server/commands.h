@@ -15,6 +15,7 @@ int RunFind(int argc, char** argv);
 int RunHotKeys(int argc, char** argv);
 int RunEval(int argc, char** argv);
 int RunCheck(int argc, char** argv);
+int RunWatch(int argc, char** argv);
 
 }  // namespace c360
 

@@ -18,6 +18,7 @@ constexpr Command kCommands[] = {
     {"serve", "serve the gRPC API over the local store", c360::RunServe},
     {"profile", "fetch a unified profile over gRPC", c360::RunProfile},
     {"find", "search profiles by e-mail, phone, name + birth date", c360::RunFind},
+    {"watch", "print the change feed", c360::RunWatch},
     {"hot-keys", "list candidate keys too common to match on", c360::RunHotKeys},
     {"eval", "measure entities against known answers", c360::RunEval},
     {"check", "verify the store's invariants", c360::RunCheck},

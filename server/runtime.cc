@@ -1,6 +1,7 @@
 #include "server/runtime.h"
 
 #include "resolver/rule_decider.h"
+#include "store/repository.h"
 #include "store/rocksdb_store.h"
 
 namespace c360 {
@@ -12,8 +13,13 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(
   if (!store.ok()) return store.status();
   std::unique_ptr<Runtime> runtime(new Runtime());
   runtime->store_ = *std::move(store);
+  absl::StatusOr<StoreCounters> counters =
+      Repository(runtime->store_.get()).GetCounters();
+  if (!counters.ok()) return counters.status();
+  runtime->changes_.Published(counters->next_change() - 1);
   runtime->resolver_ = std::make_unique<Resolver>(
-      runtime->store_.get(), NewRuleDecider(), options.resolver);
+      runtime->store_.get(), NewRuleDecider(), options.resolver,
+      &runtime->changes_);
   runtime->profiles_ = std::make_unique<ProfileReader>(
       runtime->store_.get(), runtime->region_for());
   return runtime;

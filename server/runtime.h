@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "enrich/golden_profile.h"
 #include "resolver/resolver.h"
+#include "store/change_feed.h"
 #include "store/kv_store.h"
 
 namespace c360 {
@@ -32,11 +33,14 @@ class Runtime {
   const ProfileReader& profiles() const { return *profiles_; }
   // The phone region per source, as the resolver uses it.
   RegionForSource region_for() const;
+  // Hears of every change the resolver commits.
+  ChangeNotifier& changes() { return changes_; }
 
  private:
   Runtime() = default;
 
   std::unique_ptr<KvStore> store_;
+  ChangeNotifier changes_;
   std::unique_ptr<Resolver> resolver_;
   std::unique_ptr<ProfileReader> profiles_;
 };

@@ -144,4 +144,17 @@ grpc::Status ProfileServiceImpl::FindProfiles(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
+grpc::Status ProfileServiceImpl::WatchChanges(
+    grpc::ServerContext* context, const WatchChangesRequest* request,
+    grpc::ServerWriter<ChangeEvent>* writer) {
+  ChangeSink sink{
+      [&](const ChangeEvent& event) { return writer->Write(event); },
+      [&] { return context->IsCancelled(); }};
+  absl::Status followed =
+      FollowChanges(runtime_->store(), runtime_->changes(),
+                    request->from_sequence(), request->follow(), sink);
+  if (!followed.ok()) return ToGrpcStatus(followed);
+  return context->IsCancelled() ? grpc::Status::CANCELLED : grpc::Status::OK;
+}
+
 }  // namespace c360

@@ -43,6 +43,9 @@ class ProfileServiceImpl final : public ProfileService::Service {
   grpc::Status FindProfiles(grpc::ServerContext* context,
                             const FindProfilesRequest* request,
                             FindProfilesResponse* response) override;
+  grpc::Status WatchChanges(grpc::ServerContext* context,
+                            const WatchChangesRequest* request,
+                            grpc::ServerWriter<ChangeEvent>* writer) override;
 
  private:
   Runtime* runtime_;

@@ -52,7 +52,7 @@ void Write(const std::string& path, const std::string& text) {
 
 TEST(CliTest, EveryCommandHasHelp) {
   for (const char* command :
-       {"gen", "ingest", "serve", "profile", "find", "hot-keys", "eval", "check"}) {
+       {"gen", "ingest", "serve", "profile", "find", "hot-keys", "eval", "check", "watch"}) {
     CommandRun run = C360(absl::StrCat(command, " --help"));
     EXPECT_EQ(run.exit_code, 0) << command;
     EXPECT_THAT(run.out, HasSubstr("usage: c360 ")) << command;

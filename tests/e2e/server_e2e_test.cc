@@ -242,6 +242,59 @@ TEST_F(ServerE2ETest, MergedEntityIdStillResolvesAndSearchFindsIt) {
   EXPECT_THAT(found.profiles(0).matched_on(), UnorderedElementsAre("email", "phone"));
 }
 
+std::vector<ChangeEvent> Watch(ProfileService::Stub& stub, uint64_t from) {
+  WatchChangesRequest request;
+  request.set_from_sequence(from);
+  grpc::ClientContext context;
+  auto reader = stub.WatchChanges(&context, request);
+  std::vector<ChangeEvent> events;
+  ChangeEvent event;
+  while (reader->Read(&event)) events.push_back(event);
+  EXPECT_TRUE(reader->Finish().ok());
+  return events;
+}
+
+TEST_F(ServerE2ETest, ChangeFeedResumesWithoutGapsOrRepeats) {
+  Stream(VirtanenHousehold());
+  std::vector<ChangeEvent> all = Watch(*profiles_, 0);
+  ASSERT_EQ(all.size(), 5u);  // every record made or changed an entity
+  for (size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i].sequence(), i + 1);
+  EXPECT_EQ(all[0].type(), ENTITY_CREATED);
+  EXPECT_EQ(all[0].record().source_id(), "0031");
+
+  // A consumer that stopped after sequence 3 resumes from 4.
+  std::vector<ChangeEvent> rest = Watch(*profiles_, 4);
+  ASSERT_EQ(rest.size(), 2u);
+  EXPECT_EQ(rest[0].sequence(), 4u);
+  EXPECT_EQ(rest[1].sequence(), 5u);
+  EXPECT_TRUE(Watch(*profiles_, 6).empty());
+}
+
+TEST_F(ServerE2ETest, FollowingFeedDeliversNewChangesAsTheyCommit) {
+  WatchChangesRequest request;
+  request.set_from_sequence(1);
+  request.set_follow(true);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  auto reader = profiles_->WatchChanges(&context, request);
+  SourceRecord first = Record("crm", "f1");
+  first.add_emails("first@example.fi");
+  Stream({first});
+  ChangeEvent event;
+  ASSERT_TRUE(reader->Read(&event));
+  EXPECT_EQ(event.sequence(), 1u);
+  SourceRecord second = Record("crm", "f2");
+  second.add_emails("second@example.fi");
+  Stream({second});
+  ASSERT_TRUE(reader->Read(&event));
+  EXPECT_EQ(event.sequence(), 2u);
+  EXPECT_EQ(event.record().source_id(), "f2");
+  context.TryCancel();
+  while (reader->Read(&event)) {
+  }
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+}
+
 TEST_F(ServerE2ETest, SigtermShutsDownGracefully) {
   int status = server_->Terminate();
   ASSERT_NE(status, -1) << "server did not stop within 10 s";
