@@ -1,0 +1,320 @@
+#include "resolver/em_trainer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <random>
+#include <thread>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "resolver/candidate_keys.h"
+
+namespace c360 {
+namespace {
+
+using LevelCounts = std::vector<std::vector<double>>;  // [field][level]
+
+LevelCounts ZeroCounts() {
+  LevelCounts counts;
+  for (const FieldSchema& field : ComparisonSchema()) {
+    counts.emplace_back(field.levels.size(), 0.0);
+  }
+  return counts;
+}
+
+void AddCounts(const LevelCounts& from, LevelCounts* to) {
+  for (size_t f = 0; f < from.size(); ++f) {
+    for (size_t l = 0; l < from[f].size(); ++l) (*to)[f][l] += from[f][l];
+  }
+}
+
+// Runs fn(thread_index, begin, end) over [0, n) split into `threads` parts.
+void ParallelFor(size_t n, int threads,
+                 const std::function<void(int, size_t, size_t)>& fn) {
+  threads = std::max(1, std::min<int>(threads, static_cast<int>(n / 1000) + 1));
+  std::vector<std::thread> workers;
+  for (int t = 1; t < threads; ++t) {
+    workers.emplace_back(fn, t, n * t / threads, n * (t + 1) / threads);
+  }
+  fn(0, 0, n / threads);
+  for (std::thread& worker : workers) worker.join();
+}
+
+using Levels = std::vector<std::vector<LevelProbabilities>>;
+
+// Sets each level's `probability` (m or u) after "missing" to the smoothed
+// estimate (count + pseudo * target) / (total + pseudo), with `target`
+// normalized per field: a field without data keeps its target.
+void Smooth(const LevelCounts& counts, double pseudo, const Levels& target,
+            double LevelProbabilities::*probability, Levels* levels) {
+  for (size_t f = 0; f < counts.size(); ++f) {
+    double total = 0, target_total = 0;
+    for (size_t l = 1; l < counts[f].size(); ++l) {
+      total += counts[f][l];
+      target_total += target[f][l].*probability;
+    }
+    for (size_t l = 1; l < counts[f].size(); ++l) {
+      (*levels)[f][l].*probability =
+          (counts[f][l] + pseudo * target[f][l].*probability / target_total) /
+          (total + pseudo);
+    }
+  }
+}
+
+bool Exclusive(const std::string& source, const BlockingOptions& options) {
+  const auto& sources = options.one_record_per_person_sources;
+  return std::find(sources.begin(), sources.end(), source) != sources.end();
+}
+
+void AddBlockPairs(const std::vector<int>& block,
+                   const std::vector<ComparableRecord>& records,
+                   const BlockingOptions& options, std::vector<uint64_t>* out) {
+  for (size_t i = 0; i < block.size(); ++i) {
+    const std::string& source = records[block[i]].normalized.key.source();
+    const bool exclusive = Exclusive(source, options);
+    for (size_t j = i + 1; j < block.size(); ++j) {
+      if (exclusive && records[block[j]].normalized.key.source() == source)
+        continue;
+      const auto [lo, hi] = std::minmax(block[i], block[j]);
+      out->push_back(static_cast<uint64_t>(lo) << 32 |
+                     static_cast<uint32_t>(hi));
+    }
+  }
+}
+
+// Per-pattern log u (fixed during EM).
+std::vector<double> LogU(const std::vector<WeightedPattern>& patterns,
+                         const MatchModelParams& params) {
+  std::vector<double> log_u;
+  for (const WeightedPattern& pattern : patterns) {
+    double sum = 0;
+    for (int f = 0; f < kNumComparisonFields; ++f) {
+      if (pattern.levels[f] != kMissingLevel) {
+        sum += std::log(params.levels[f][pattern.levels[f]].u);
+      }
+    }
+    log_u.push_back(sum);
+  }
+  return log_u;
+}
+
+double LogM(const WeightedPattern& pattern, const MatchModelParams& params) {
+  double sum = 0;
+  for (int f = 0; f < kNumComparisonFields; ++f) {
+    if (pattern.levels[f] != kMissingLevel) {
+      sum += std::log(params.levels[f][pattern.levels[f]].m);
+    }
+  }
+  return sum;
+}
+
+// One EM iteration: the expected match counts per level, then new m and
+// prior. Returns the largest change of any estimate.
+double EmStep(const std::vector<WeightedPattern>& patterns,
+              const std::vector<double>& log_u, const Levels& target,
+              double pseudo, MatchModelParams* params) {
+  LevelCounts matched = ZeroCounts();
+  double matches = 0, total = 0;
+  const double log_prior = std::log(params->prior);
+  const double log_not = std::log1p(-params->prior);
+  for (size_t p = 0; p < patterns.size(); ++p) {
+    const double odds =
+        log_not + log_u[p] - log_prior - LogM(patterns[p], *params);
+    const double g = patterns[p].count / (1.0 + std::exp(odds));
+    for (int f = 0; f < kNumComparisonFields; ++f)
+      matched[f][patterns[p].levels[f]] += g;
+    matches += g;
+    total += patterns[p].count;
+  }
+  MatchModelParams next = *params;
+  Smooth(matched, pseudo, target, &LevelProbabilities::m, &next.levels);
+  next.prior = matches / total;
+  double change = std::abs(next.prior - params->prior);
+  for (size_t f = 0; f < next.levels.size(); ++f) {
+    for (size_t l = 1; l < next.levels[f].size(); ++l) {
+      change = std::max(change,
+                        std::abs(next.levels[f][l].m - params->levels[f][l].m));
+    }
+  }
+  *params = std::move(next);
+  return change;
+}
+
+absl::Status CheckDegenerate(const MatchModelParams& params, int iteration) {
+  const double prior = params.prior;
+  if (std::isnan(prior) || prior < 1e-9 || prior > 1 - 1e-9) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "EM degenerated at iteration ", iteration, ": P(match) = ", prior,
+        "; the candidate pairs hold no separable matches"));
+  }
+  for (const auto& field : params.levels) {
+    for (const LevelProbabilities& level : field) {
+      if (std::isnan(level.m)) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("EM degenerated at iteration ", iteration,
+                         ": an m probability is NaN"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::vector<std::string> BlockingKeys(const ComparableRecord& record) {
+  std::vector<std::string> keys = CandidateKeys(record.normalized);
+  auto add = [&keys](const char* kind, const std::string& a,
+                     const std::string& b) {
+    if (!a.empty() && !b.empty()) keys.push_back(absl::StrCat(kind, a, "|", b));
+  };
+  if (!record.soc_sec_id.empty()) {
+    keys.push_back("ss:" + record.soc_sec_id);
+    // The digits sorted: transposed digits still meet.
+    std::string sorted = record.soc_sec_id;
+    std::sort(sorted.begin(), sorted.end());
+    keys.push_back("sd:" + sorted);
+  }
+  if (record.birth_digits.size() == 8)
+    keys.push_back("bd:" + record.birth_digits);
+  add("gf:", std::min(record.given, record.family),
+      std::max(record.given, record.family));
+  add("gp:", record.given, record.postcode);
+  add("gc:", record.given, record.city);
+  add("fc:", record.family, record.city);
+  add("sn:", record.street, record.house_number);
+  add("sp:", record.street, record.postcode);
+  return keys;
+}
+
+std::vector<RecordPair> CandidatePairs(
+    const std::vector<ComparableRecord>& records,
+    const BlockingOptions& options) {
+  absl::flat_hash_map<std::string, std::vector<int>> blocks;
+  for (size_t i = 0; i < records.size(); ++i) {
+    for (std::string& key : BlockingKeys(records[i])) {
+      blocks[std::move(key)].push_back(static_cast<int>(i));
+    }
+  }
+  std::vector<uint64_t> codes;
+  for (const auto& [key, block] : blocks) {
+    if (block.size() <= options.max_block_size) {
+      AddBlockPairs(block, records, options, &codes);
+    }
+  }
+  std::sort(codes.begin(), codes.end());
+  codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
+  std::vector<RecordPair> pairs;
+  pairs.reserve(codes.size());
+  for (uint64_t code : codes) {
+    pairs.emplace_back(static_cast<int>(code >> 32),
+                       static_cast<int>(code & 0xffffffff));
+  }
+  return pairs;
+}
+
+std::vector<ComparisonVector> ComparePairs(
+    const Comparator& comparator, const std::vector<ComparableRecord>& records,
+    const std::vector<RecordPair>& pairs, int threads) {
+  std::vector<ComparisonVector> vectors(pairs.size());
+  ParallelFor(pairs.size(), threads, [&](int, size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      vectors[i] =
+          comparator.Compare(records[pairs[i].first], records[pairs[i].second]);
+    }
+  });
+  return vectors;
+}
+
+std::vector<WeightedPattern> CountPatterns(
+    const std::vector<ComparisonVector>& vectors) {
+  absl::flat_hash_map<ComparisonVector, double> counts;
+  for (const ComparisonVector& v : vectors) ++counts[v];
+  std::vector<WeightedPattern> patterns;
+  for (const auto& [levels, count] : counts)
+    patterns.push_back({levels, count});
+  // Hash order is not stable across runs; sorted, EM sums in a fixed order.
+  std::sort(patterns.begin(), patterns.end(),
+            [](const WeightedPattern& a, const WeightedPattern& b) {
+              return a.levels < b.levels;
+            });
+  return patterns;
+}
+
+absl::Status EstimateU(const Comparator& comparator,
+                       const std::vector<ComparableRecord>& records,
+                       const EmOptions& options, MatchModelParams* params) {
+  if (records.size() < 2) {
+    return absl::FailedPreconditionError(
+        "u probabilities need at least two records to sample pairs from");
+  }
+  const int threads = std::max(1, options.threads);
+  std::vector<LevelCounts> counts(threads, ZeroCounts());
+  ParallelFor(
+      static_cast<size_t>(options.u_sample_pairs), threads,
+      [&](int t, size_t begin, size_t end) {
+        std::mt19937_64 random(options.seed + t);
+        std::uniform_int_distribution<size_t> pick(0, records.size() - 1);
+        for (size_t i = begin; i < end; ++i) {
+          const size_t a = pick(random), b = pick(random);
+          if (a == b) continue;
+          ComparisonVector v = comparator.Compare(records[a], records[b]);
+          for (int f = 0; f < kNumComparisonFields; ++f) ++counts[t][f][v[f]];
+        }
+      });
+  for (int t = 1; t < threads; ++t) AddCounts(counts[t], &counts[0]);
+  const Levels target = params->levels;
+  Smooth(counts[0], options.pseudo_pairs, target, &LevelProbabilities::u,
+         &params->levels);
+  return absl::OkStatus();
+}
+
+absl::Status RunEm(const std::vector<WeightedPattern>& patterns,
+                   const EmOptions& options, MatchModelParams* params,
+                   EmReport* report) {
+  if (patterns.empty()) {
+    return absl::FailedPreconditionError(
+        "EM needs candidate pairs, and blocking produced none");
+  }
+  if (patterns.size() == 1) {
+    return absl::FailedPreconditionError(
+        "every candidate pair compares the same: EM cannot tell matches from "
+        "non-matches");
+  }
+  const std::vector<double> log_u = LogU(patterns, *params);
+  const Levels target = params->levels;
+  report->converged = false;
+  for (report->iterations = 1; report->iterations <= options.max_iterations;
+       ++report->iterations) {
+    const double change =
+        EmStep(patterns, log_u, target, options.pseudo_pairs, params);
+    absl::Status status = CheckDegenerate(*params, report->iterations);
+    if (!status.ok()) return status;
+    if (change < options.tolerance) {
+      report->converged = true;
+      break;
+    }
+  }
+  report->iterations = std::min(report->iterations, options.max_iterations);
+  report->patterns = static_cast<int64_t>(patterns.size());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<MatchModel>> TrainMatchModel(
+    const std::vector<ComparableRecord>& records,
+    const std::vector<ComparisonVector>& vectors, NicknameTable nicknames,
+    const EmOptions& options, EmReport* report) {
+  MatchModelParams params = DefaultModelParams();
+  CountNameFrequencies(records, &params);
+  const Comparator comparator(nicknames);
+  absl::Status status = EstimateU(comparator, records, options, &params);
+  if (!status.ok()) return status;
+  report->u_pairs = options.u_sample_pairs;
+  report->candidate_pairs = static_cast<int64_t>(vectors.size());
+  status = RunEm(CountPatterns(vectors), options, &params, report);
+  if (!status.ok()) return status;
+  return std::make_unique<MatchModel>(std::move(params), std::move(nicknames));
+}
+
+}  // namespace c360

@@ -1,0 +1,114 @@
+// Training of the match model without known answers: u probabilities from
+// random record pairs (almost all of which are different people), m
+// probabilities and the prior by expectation-maximisation over the candidate
+// pairs that blocking produces (Fellegi-Sunter / Winkler).
+//
+// All functions are thread-safe; those with a `threads` option use that many
+// std::threads for the pairwise comparisons.
+#ifndef C360_RESOLVER_EM_TRAINER_H_
+#define C360_RESOLVER_EM_TRAINER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "resolver/comparison.h"
+#include "resolver/match_model.h"
+
+namespace c360 {
+
+// Two records by index; first < second.
+using RecordPair = std::pair<int, int>;
+
+struct BlockingOptions {
+  // A blocking key shared by more records than this (a common birth date in
+  // a big file, "smith" in one postcode) brings no pairs: they would cost
+  // quadratic time and say little.
+  size_t max_block_size = 50;
+  // Sources that hold at most one record per person (each side of a
+  // linkage): two records of one such source are never paired.
+  std::vector<std::string> one_record_per_person_sources;
+};
+
+// The blocking keys of a record: CandidateKeys (e-mail, phone, business id,
+// handle, name + birth date, family name + postcode) plus keys for records
+// without contact data, each of which survives typos in the other fields:
+// social security number (as written and with its digits sorted, which
+// survives transposed digits), full birth date, given + family name in
+// either order, given name + postcode, given name + city, family name +
+// city, street + house number, street + postcode.
+std::vector<std::string> BlockingKeys(const ComparableRecord& record);
+
+// Every pair of records sharing a blocking key, deduplicated and sorted.
+std::vector<RecordPair> CandidatePairs(
+    const std::vector<ComparableRecord>& records,
+    const BlockingOptions& options);
+
+// The comparison vector of every pair, computed on `threads` threads.
+std::vector<ComparisonVector> ComparePairs(
+    const Comparator& comparator, const std::vector<ComparableRecord>& records,
+    const std::vector<RecordPair>& pairs, int threads);
+
+struct EmOptions {
+  // EM stops after this many iterations even if not converged.
+  int max_iterations = 200;
+  // Converged when no m probability and not the prior moves more than this.
+  double tolerance = 1e-6;
+  // Random pairs sampled for the u probabilities.
+  int64_t u_sample_pairs = 100000;
+  // Seed of the u sampling; the same seed and `threads` give the same model.
+  uint64_t seed = 20240611;
+  int threads = 2;
+  // Pseudo-pairs by which each estimate is smoothed towards the defaults
+  // (DefaultModelParams): a level the data never shows keeps a small
+  // probability instead of 0 (an infinite weight).
+  double pseudo_pairs = 1.0;
+};
+
+// One distinct comparison vector and how many pairs have it.
+struct WeightedPattern {
+  ComparisonVector levels;
+  double count = 0;
+};
+
+// Groups identical vectors: EM then costs per pattern, not per pair.
+std::vector<WeightedPattern> CountPatterns(
+    const std::vector<ComparisonVector>& vectors);
+
+struct EmReport {
+  int iterations = 0;
+  bool converged = false;
+  int64_t candidate_pairs = 0;
+  int64_t patterns = 0;
+  int64_t u_pairs = 0;
+};
+
+// Sets the u probabilities of `params` from `options.u_sample_pairs` random
+// pairs, smoothed towards the u already there; m and prior are left as they
+// are. FailedPrecondition for fewer than two records.
+absl::Status EstimateU(const Comparator& comparator,
+                       const std::vector<ComparableRecord>& records,
+                       const EmOptions& options, MatchModelParams* params);
+
+// EM for the m probabilities and the prior with the u probabilities held
+// fixed, starting from `params`. FailedPrecondition when there are no
+// patterns, when every pair compares the same (nothing to separate), or when
+// EM degenerates (a NaN, or the prior collapsing to 0 or 1).
+absl::Status RunEm(const std::vector<WeightedPattern>& patterns,
+                   const EmOptions& options, MatchModelParams* params,
+                   EmReport* report);
+
+// The whole training: term frequencies, u by sampling, m and prior by EM
+// over the comparisons `vectors` of the candidate pairs.
+absl::StatusOr<std::unique_ptr<MatchModel>> TrainMatchModel(
+    const std::vector<ComparableRecord>& records,
+    const std::vector<ComparisonVector>& vectors, NicknameTable nicknames,
+    const EmOptions& options, EmReport* report);
+
+}  // namespace c360
+
+#endif  // C360_RESOLVER_EM_TRAINER_H_
