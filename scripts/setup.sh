@@ -9,6 +9,7 @@ packages=(
   librocksdb-dev libgrpc++-dev protobuf-compiler-grpc protobuf-compiler
   libprotobuf-dev libabsl-dev libxgboost-dev xgboost
   libgtest-dev libgmock-dev libbenchmark-dev libicu-dev libphonenumber-dev
+  python3-xgboost
 )
 
 missing=()

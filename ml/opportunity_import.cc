@@ -1,0 +1,391 @@
+#include "ml/opportunity_import.h"
+
+#include <algorithm>
+#include <functional>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/time/civil_time.h"
+#include "ml/csv_table.h"
+#include "store/keys.h"
+
+namespace c360 {
+namespace {
+
+using ml_internal::CsvRow;
+using ml_internal::CsvTable;
+using ml_internal::ReadCsvTable;
+
+// Fills what a CSV row cannot say (Maven's joined tables); returns the
+// reason to reject the row, or OK.
+using RowJoin = std::function<absl::Status(const CsvRow&, Opportunity*)>;
+
+// A mapped column's index; -1 for an unmapped one. InvalidArgument when a
+// mapped column is not in the header.
+absl::StatusOr<int> ColumnOf(const CsvTable& table, const std::string& name,
+                             const std::string& file) {
+  if (name.empty()) return -1;
+  int column = table.Column(name);
+  if (column < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(file, ": column '", name, "' is not in the header"));
+  }
+  return column;
+}
+
+struct Columns {
+  int id, customer, product, price, cost, lead_source, owner, created_at,
+      first_offer_at, closed_at, outcome;
+};
+
+absl::StatusOr<Columns> ResolveColumns(const CsvTable& table,
+                                       const OpportunityCsvMapping& m,
+                                       const std::string& file) {
+  if (m.require_outcome && (m.outcome.empty() || table.Column(m.outcome) < 0)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        file, ": the outcome column '", m.outcome,
+        "' is missing; training needs won and lost opportunities"));
+  }
+  absl::Status status;  // the first unresolved column
+  auto column = [&](const std::string& name) {
+    absl::StatusOr<int> index = ColumnOf(table, name, file);
+    if (!index.ok() && status.ok()) status = index.status();
+    return index.ok() ? *index : -1;
+  };
+  Columns c{column(m.id),        column(m.customer),   column(m.product),
+            column(m.price),     column(m.cost),       column(m.lead_source),
+            column(m.owner),     column(m.created_at), column(m.first_offer_at),
+            column(m.closed_at), column(m.outcome)};
+  if (!status.ok()) return status;
+  if (c.id < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(file, ": no id column"));
+  }
+  return c;
+}
+
+std::string Cell(const CsvRow& row, int column) {
+  if (column < 0) return "";
+  return std::string(absl::StripAsciiWhitespace(row.cells[column]));
+}
+
+// Parses a YYYY-MM-DD cell into `field` of `opp`; an empty cell leaves the
+// field unset (has_...() false).
+absl::Status ParseDate(const std::string& text, const char* what,
+                       google::protobuf::Timestamp* (Opportunity::*field)(),
+                       Opportunity* opp) {
+  if (text.empty()) return absl::OkStatus();
+  absl::CivilDay day;
+  if (!absl::ParseCivilTime(text, &day)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad ", what, " '", text, "' (want YYYY-MM-DD)"));
+  }
+  (opp->*field)()->set_seconds((day - absl::CivilDay(1970, 1, 1)) *
+                               int64_t{86400});
+  return absl::OkStatus();
+}
+
+absl::Status ParseMoney(const std::string& text, const char* what,
+                        double* out) {
+  if (!absl::SimpleAtod(text, out)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad ", what, " '", text, "'"));
+  }
+  return absl::OkStatus();
+}
+
+OpportunityOutcome ParseOutcome(const std::string& stage,
+                                const OpportunityCsvMapping& m) {
+  auto in = [&](const std::vector<std::string>& values) {
+    return std::find(values.begin(), values.end(), stage) != values.end();
+  };
+  if (in(m.won_values)) return OUTCOME_WON;
+  if (in(m.lost_values)) return OUTCOME_LOST;
+  return OUTCOME_OPEN;
+}
+
+absl::Status ParseFields(const CsvRow& row, const Columns& c,
+                         const OpportunityCsvMapping& m, Opportunity* opp) {
+  opp->set_opportunity_id(Cell(row, c.id));
+  if (opp->opportunity_id().empty()) {
+    return absl::InvalidArgumentError("empty opportunity id");
+  }
+  opp->set_customer_id(Cell(row, c.customer));
+  opp->set_product(Cell(row, c.product));
+  opp->set_lead_source(Cell(row, c.lead_source));
+  opp->set_owner(Cell(row, c.owner));
+  opp->set_outcome(c.outcome < 0 ? OUTCOME_OPEN
+                                 : ParseOutcome(Cell(row, c.outcome), m));
+  if (c.price >= 0) {
+    double price = 0;
+    absl::Status status = ParseMoney(Cell(row, c.price), "price", &price);
+    if (!status.ok()) return status;
+    opp->set_price(price);
+  }
+  if (c.cost >= 0 && !Cell(row, c.cost).empty()) {
+    double cost = 0;
+    absl::Status status = ParseMoney(Cell(row, c.cost), "cost", &cost);
+    if (!status.ok()) return status;
+    opp->set_cost(cost);
+  }
+  absl::Status status = ParseDate(Cell(row, c.created_at), "created date",
+                                  &Opportunity::mutable_created_at, opp);
+  if (status.ok()) {
+    status = ParseDate(Cell(row, c.first_offer_at), "first offer date",
+                       &Opportunity::mutable_first_offer_at, opp);
+  }
+  if (status.ok()) {
+    status = ParseDate(Cell(row, c.closed_at), "close date",
+                       &Opportunity::mutable_closed_at, opp);
+  }
+  return status;
+}
+
+// Checks that hold whatever the source: a positive price, a closed deal
+// with a close date on or after its creation.
+absl::Status Validate(const Opportunity& opp) {
+  if (!(opp.price() > 0)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("price ", opp.price(), " is not positive"));
+  }
+  bool closed = opp.outcome() != OUTCOME_OPEN;
+  if (closed && !opp.has_closed_at()) {
+    return absl::InvalidArgumentError("closed deal without a close date");
+  }
+  if (closed && opp.has_created_at() &&
+      opp.closed_at().seconds() < opp.created_at().seconds()) {
+    return absl::InvalidArgumentError("closed before it was created");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<OpportunityImport> ImportRows(const CsvTable& table,
+                                             const OpportunityCsvMapping& m,
+                                             const std::string& file,
+                                             const RowJoin& join) {
+  absl::StatusOr<Columns> columns = ResolveColumns(table, m, file);
+  if (!columns.ok()) return columns.status();
+  OpportunityImport result;
+  absl::flat_hash_set<std::string> seen;
+  for (const CsvRow& row : table.rows) {
+    Opportunity opp;
+    absl::Status status = row.error.empty()
+                              ? ParseFields(row, *columns, m, &opp)
+                              : absl::InvalidArgumentError(row.error);
+    if (status.ok() && join) status = join(row, &opp);
+    if (status.ok()) status = Validate(opp);
+    if (status.ok() && !seen.insert(opp.opportunity_id()).second) {
+      status = absl::InvalidArgumentError(absl::StrCat(
+          "duplicate opportunity id '", opp.opportunity_id(), "'"));
+    }
+    if (!status.ok()) {
+      result.rejected.push_back(
+          {file, row.line, std::string(status.message())});
+      continue;
+    }
+    result.opportunities.push_back(std::move(opp));
+  }
+  return result;
+}
+
+// ---- Maven ----
+
+// "GTXPro" and "GTX Pro" name the same product.
+std::string ProductKey(absl::string_view name) {
+  return absl::AsciiStrToLower(absl::StrReplaceAll(name, {{" ", ""}}));
+}
+
+// The rows of a lookup table by the value of its first column, with the
+// named columns resolved.
+struct Lookup {
+  absl::flat_hash_map<std::string, const CsvRow*> rows;
+  std::vector<int> columns;
+};
+
+absl::StatusOr<Lookup> IndexTable(const CsvTable& table,
+                                  const std::vector<std::string>& columns,
+                                  const std::string& file,
+                                  std::string (*key)(absl::string_view)) {
+  Lookup lookup;
+  for (const std::string& name : columns) {
+    absl::StatusOr<int> column = ColumnOf(table, name, file);
+    if (!column.ok()) return column.status();
+    lookup.columns.push_back(*column);
+  }
+  for (const CsvRow& row : table.rows) {
+    if (!row.error.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(file, " line ", row.line, ": ", row.error));
+    }
+    lookup.rows[key(row.cells[lookup.columns[0]])] = &row;
+  }
+  return lookup;
+}
+
+std::string Verbatim(absl::string_view s) { return std::string(s); }
+
+struct MavenTables {
+  CsvTable products, accounts, teams;
+  Lookup product_rows, account_rows, team_rows;
+};
+
+absl::Status JoinProduct(const MavenTables& t, Opportunity* opp) {
+  auto it = t.product_rows.rows.find(ProductKey(opp->product()));
+  if (it == t.product_rows.rows.end()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown product '", opp->product(), "'"));
+  }
+  const std::vector<int>& c = t.product_rows.columns;
+  opp->set_product(Cell(*it->second, c[0]));
+  opp->set_series(Cell(*it->second, c[1]));
+  double price = 0;
+  absl::Status status =
+      ParseMoney(Cell(*it->second, c[2]), "sales_price", &price);
+  opp->set_price(price);
+  return status;
+}
+
+absl::Status JoinAccount(const MavenTables& t, Opportunity* opp) {
+  if (opp->customer_id().empty()) return absl::OkStatus();
+  auto it = t.account_rows.rows.find(opp->customer_id());
+  if (it == t.account_rows.rows.end()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown account '", opp->customer_id(), "'"));
+  }
+  const CsvRow& row = *it->second;
+  const std::vector<int>& c = t.account_rows.columns;
+  AccountAttributes* account = opp->mutable_account();
+  account->set_name(Cell(row, c[0]));
+  account->set_sector(Cell(row, c[1]));
+  account->set_office_location(Cell(row, c[5]));
+  account->set_subsidiary_of(Cell(row, c[6]));
+  double revenue = 0, employees = 0, year = 0;
+  if (!absl::SimpleAtod(Cell(row, c[2]), &year) ||
+      !absl::SimpleAtod(Cell(row, c[3]), &revenue) ||
+      !absl::SimpleAtod(Cell(row, c[4]), &employees)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "account '", opp->customer_id(), "' has non-numeric firmographics"));
+  }
+  account->set_year_established(static_cast<int32_t>(year));
+  account->set_revenue_musd(revenue);
+  account->set_employees(static_cast<int64_t>(employees));
+  return absl::OkStatus();
+}
+
+absl::Status JoinTeam(const MavenTables& t, Opportunity* opp) {
+  auto it = t.team_rows.rows.find(opp->owner());
+  if (it == t.team_rows.rows.end()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown sales agent '", opp->owner(), "'"));
+  }
+  opp->set_manager(Cell(*it->second, t.team_rows.columns[1]));
+  opp->set_regional_office(Cell(*it->second, t.team_rows.columns[2]));
+  return absl::OkStatus();
+}
+
+absl::Status ReadMavenTables(const std::string& folder, MavenTables* t) {
+  struct Spec {
+    const char* file;
+    CsvTable* table;
+    Lookup* lookup;
+    std::vector<std::string> columns;
+    std::string (*key)(absl::string_view);
+  };
+  const Spec specs[] = {{"products.csv",
+                         &t->products,
+                         &t->product_rows,
+                         {"product", "series", "sales_price"},
+                         ProductKey},
+                        {"accounts.csv",
+                         &t->accounts,
+                         &t->account_rows,
+                         {"account", "sector", "year_established", "revenue",
+                          "employees", "office_location", "subsidiary_of"},
+                         Verbatim},
+                        {"sales_teams.csv",
+                         &t->teams,
+                         &t->team_rows,
+                         {"sales_agent", "manager", "regional_office"},
+                         Verbatim}};
+  for (const Spec& spec : specs) {
+    std::string path = absl::StrCat(folder, "/", spec.file);
+    absl::StatusOr<CsvTable> table = ReadCsvTable(path);
+    if (!table.ok()) return table.status();
+    *spec.table = *std::move(table);
+    absl::StatusOr<Lookup> lookup =
+        IndexTable(*spec.table, spec.columns, path, spec.key);
+    if (!lookup.ok()) return lookup.status();
+    *spec.lookup = *std::move(lookup);
+  }
+  return absl::OkStatus();
+}
+
+OpportunityCsvMapping MavenPipelineMapping() {
+  OpportunityCsvMapping m;
+  m.price.clear();  // from products.csv: close_value leaks the outcome
+  m.created_at = "engage_date";
+  return m;
+}
+
+}  // namespace
+
+absl::StatusOr<OpportunityImport> ImportOpportunityCsv(
+    const std::string& path, const OpportunityCsvMapping& mapping) {
+  absl::StatusOr<CsvTable> table = ReadCsvTable(path);
+  if (!table.ok()) return table.status();
+  return ImportRows(*table, mapping, path, nullptr);
+}
+
+absl::StatusOr<OpportunityImport> ImportMavenCrm(const std::string& folder) {
+  MavenTables tables;
+  absl::Status status = ReadMavenTables(folder, &tables);
+  if (!status.ok()) return status;
+  std::string path = absl::StrCat(folder, "/sales_pipeline.csv");
+  absl::StatusOr<CsvTable> pipeline = ReadCsvTable(path);
+  if (!pipeline.ok()) return pipeline.status();
+  int close_value = pipeline->Column("close_value");
+  RowJoin join = [&](const CsvRow& row, Opportunity* opp) {
+    absl::Status s = JoinProduct(tables, opp);
+    if (s.ok()) s = JoinAccount(tables, opp);
+    if (s.ok()) s = JoinTeam(tables, opp);
+    double value = 0;
+    if (s.ok() && absl::SimpleAtod(Cell(row, close_value), &value)) {
+      opp->set_close_value(value);
+    }
+    return s;
+  };
+  return ImportRows(*pipeline, MavenPipelineMapping(), path, join);
+}
+
+absl::Status SaveOpportunities(const std::vector<Opportunity>& opportunities,
+                               KvStore* store) {
+  WriteSet writes;
+  for (const Opportunity& opp : opportunities) {
+    writes.Put(Table::kOpportunities, EncodeKey({opp.opportunity_id()}),
+               opp.SerializeAsString());
+  }
+  return store->Commit(writes);
+}
+
+absl::StatusOr<std::vector<Opportunity>> LoadOpportunities(
+    const ReadView& view) {
+  std::vector<Opportunity> result;
+  bool corrupt = false;
+  absl::Status status =
+      view.Scan(Table::kOpportunities, "", "",
+                [&](absl::string_view key, absl::string_view value) {
+                  result.emplace_back();
+                  corrupt = !result.back().ParseFromArray(
+                      value.data(), static_cast<int>(value.size()));
+                  return !corrupt;
+                });
+  if (!status.ok()) return status;
+  if (corrupt) return absl::DataLossError("unparsable stored opportunity");
+  return result;
+}
+
+}  // namespace c360

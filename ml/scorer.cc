@@ -1,0 +1,265 @@
+#include "ml/scorer.h"
+
+#include <xgboost/c_api.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <utility>
+
+#include "absl/memory/memory.h"
+#include "absl/strings/str_cat.h"
+
+namespace c360 {
+namespace {
+
+using ml_internal::XgbCheck;
+
+double Sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+
+absl::Status CheckPrice(const Opportunity& opp) {
+  if (opp.price() > 0) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("opportunity '", opp.opportunity_id(), "' has price ",
+                   opp.price(), "; a price must be positive"));
+}
+
+absl::Status CheckPriceRange(double cost, double min_price, double max_price,
+                             int steps) {
+  if (!(min_price > 0) || !(max_price >= min_price)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("price range [", min_price, ", ", max_price,
+                     "] must be positive and ascending"));
+  }
+  if (!(cost >= 0) || cost > min_price) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cost ", cost, " must be between 0 and the lowest price ", min_price));
+  }
+  if (steps < 2) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("steps ", steps, " must be at least 2"));
+  }
+  return absl::OkStatus();
+}
+
+void AddTo(ForecastGroup* group, const Opportunity& opp, double hit_rate) {
+  ++group->count;
+  group->expected_revenue += hit_rate * opp.price();
+  if (opp.has_cost()) {
+    group->expected_profit += hit_rate * (opp.price() - opp.cost());
+  } else {
+    ++group->without_cost;
+  }
+}
+
+std::vector<ForecastGroup> Groups(std::map<std::string, ForecastGroup> map) {
+  std::vector<ForecastGroup> groups;
+  for (auto& [key, group] : map) {
+    group.key = key;
+    groups.push_back(std::move(group));
+  }
+  return groups;
+}
+
+absl::StatusOr<ml_internal::Booster> LoadWithThreads(const StoredModel& model,
+                                                     int nthread) {
+  absl::StatusOr<ml_internal::Booster> booster =
+      ml_internal::LoadBooster(model.model());
+  if (!booster.ok()) return booster.status();
+  absl::Status status =
+      XgbCheck(XGBoosterSetParam(booster->get(), "nthread",
+                                 absl::StrCat(nthread).c_str()),
+               "set nthread");
+  if (!status.ok()) return status;
+  return booster;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Scorer>> Scorer::Create(
+    const StoredModel& model, std::vector<Opportunity> opportunities,
+    const ScorerOptions& options) {
+  absl::StatusOr<FeatureEncoder> encoder =
+      FeatureEncoder::Create(model.schema());
+  if (!encoder.ok()) return encoder.status();
+  absl::StatusOr<ml_internal::Booster> batch =
+      LoadWithThreads(model, options.nthread);
+  if (!batch.ok()) return batch.status();
+  // One row gains nothing from threads but pays for waking them (a p99 of
+  // milliseconds on a busy machine), so single scoring has its own booster.
+  absl::StatusOr<ml_internal::Booster> single = LoadWithThreads(model, 1);
+  if (!single.ok()) return single.status();
+  return absl::WrapUnique(new Scorer(*std::move(encoder), *std::move(batch),
+                                     *std::move(single),
+                                     std::move(opportunities), options));
+}
+
+Scorer::Scorer(FeatureEncoder encoder, ml_internal::Booster batch_booster,
+               ml_internal::Booster single_booster,
+               std::vector<Opportunity> opportunities,
+               const ScorerOptions& options)
+    : encoder_(std::move(encoder)),
+      booster_(std::move(batch_booster)),
+      single_booster_(std::move(single_booster)),
+      opportunities_(std::move(opportunities)),
+      history_(opportunities_),
+      options_(options) {
+  for (size_t i = 0; i < opportunities_.size(); ++i) {
+    index_[opportunities_[i].opportunity_id()] = static_cast<int>(i);
+  }
+}
+
+absl::StatusOr<double> Scorer::HitRate(const Opportunity& opp) const {
+  absl::Status status = CheckPrice(opp);
+  if (!status.ok()) return status;
+  std::vector<float> row(encoder_.num_features());
+  encoder_.Encode(opp, history_, row.data());
+  absl::StatusOr<std::vector<float>> hit = ml_internal::PredictDense(
+      single_booster_.get(), row.data(), 1, row.size(), 0);
+  if (!hit.ok()) return hit.status();
+  return (*hit)[0];
+}
+
+absl::StatusOr<std::vector<float>> Scorer::HitRates(
+    const std::vector<Opportunity>& opps) const {
+  for (const Opportunity& opp : opps) {
+    absl::Status status = CheckPrice(opp);
+    if (!status.ok()) return status;
+  }
+  if (opps.empty()) return std::vector<float>();
+  std::vector<float> values = encoder_.EncodeAll(opps, history_);
+  return ml_internal::PredictDense(booster_.get(), values.data(), opps.size(),
+                                   encoder_.num_features(), 0);
+}
+
+absl::StatusOr<std::vector<double>> Scorer::Contributions(
+    const std::vector<float>& row) const {
+  absl::StatusOr<ml_internal::DMatrix> matrix =
+      ml_internal::MakeDMatrix(row, 1, encoder_.schema(), {});
+  if (!matrix.ok()) return matrix.status();
+  absl::StatusOr<std::vector<float>> contributions;
+  {
+    absl::MutexLock lock(&explain_mutex_);
+    contributions =
+        ml_internal::Predict(single_booster_.get(), matrix->get(), 2);
+  }
+  if (!contributions.ok()) return contributions.status();
+  return std::vector<double>(contributions->begin(), contributions->end());
+}
+
+std::vector<Factor> Scorer::TopFactors(const std::vector<float>& row,
+                                       const std::vector<double>& contributions,
+                                       bool positive) const {
+  std::vector<Factor> factors;
+  for (int i = 0; i < encoder_.num_features(); ++i) {
+    double c = contributions[i];
+    if (positive ? c <= 0 : c >= 0) continue;
+    const FeatureSpec& spec = encoder_.schema().features(i);
+    std::string value = std::isnan(row[i]) ? "(missing)"
+                        : spec.categorical()
+                            ? spec.categories(static_cast<int>(row[i]))
+                            : absl::StrCat(row[i]);
+    factors.push_back({spec.name(), std::move(value), c});
+  }
+  std::sort(factors.begin(), factors.end(), [&](const auto& a, const auto& b) {
+    return positive ? a.contribution > b.contribution
+                    : a.contribution < b.contribution;
+  });
+  if (static_cast<int>(factors.size()) > options_.top_factors) {
+    factors.resize(options_.top_factors);
+  }
+  return factors;
+}
+
+absl::StatusOr<OpportunityScore> Scorer::Explain(const Opportunity& opp) const {
+  absl::Status status = CheckPrice(opp);
+  if (!status.ok()) return status;
+  std::vector<float> row(encoder_.num_features());
+  encoder_.Encode(opp, history_, row.data());
+  absl::StatusOr<std::vector<double>> contributions = Contributions(row);
+  if (!contributions.ok()) return contributions.status();
+  OpportunityScore score;
+  score.bias = contributions->back();
+  contributions->pop_back();
+  score.margin = score.bias;
+  for (double c : *contributions) score.margin += c;
+  score.hit_rate = Sigmoid(score.margin);
+  score.grade = Grade(score.hit_rate);
+  score.positive = TopFactors(row, *contributions, true);
+  score.negative = TopFactors(row, *contributions, false);
+  score.contributions = *std::move(contributions);
+  return score;
+}
+
+absl::StatusOr<const Opportunity*> Scorer::Find(absl::string_view id) const {
+  auto it = index_.find(id);
+  if (it == index_.end()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown opportunity '", id, "'"));
+  }
+  return &opportunities_[it->second];
+}
+
+absl::StatusOr<OpportunityScore> Scorer::ExplainById(
+    absl::string_view id) const {
+  absl::StatusOr<const Opportunity*> opp = Find(id);
+  if (!opp.ok()) return opp.status();
+  return Explain(**opp);
+}
+
+absl::StatusOr<PriceWhatIf> Scorer::WhatIfPrice(absl::string_view id,
+                                                double cost, double min_price,
+                                                double max_price,
+                                                int steps) const {
+  absl::StatusOr<const Opportunity*> opp = Find(id);
+  if (!opp.ok()) return opp.status();
+  absl::Status status = CheckPriceRange(cost, min_price, max_price, steps);
+  if (!status.ok()) return status;
+  std::vector<Opportunity> variants(steps, **opp);
+  for (int i = 0; i < steps; ++i) {
+    variants[i].set_price(min_price +
+                          (max_price - min_price) * i / (steps - 1));
+  }
+  absl::StatusOr<std::vector<float>> hits = HitRates(variants);
+  if (!hits.ok()) return hits.status();
+  PriceWhatIf what_if;
+  for (int i = 0; i < steps; ++i) {
+    PricePoint point;
+    point.price = variants[i].price();
+    point.hit_rate = (*hits)[i];
+    point.margin = (point.price - cost) / point.price;
+    point.expected_profit = point.hit_rate * point.price * point.margin;
+    if (i == 0 || point.expected_profit > what_if.best.expected_profit) {
+      what_if.best = point;
+    }
+    what_if.points.push_back(point);
+  }
+  return what_if;
+}
+
+absl::StatusOr<PipelineForecast> Scorer::ForecastPipeline() const {
+  std::vector<Opportunity> open;
+  for (const Opportunity& opp : opportunities_) {
+    if (opp.outcome() == OUTCOME_OPEN) open.push_back(opp);
+  }
+  absl::StatusOr<std::vector<float>> hits = HitRates(open);
+  if (!hits.ok()) return hits.status();
+  PipelineForecast forecast;
+  std::map<std::string, ForecastGroup> by_owner, by_product;
+  for (size_t i = 0; i < open.size(); ++i) {
+    AddTo(&forecast.total, open[i], (*hits)[i]);
+    AddTo(&by_owner[open[i].owner()], open[i], (*hits)[i]);
+    AddTo(&by_product[open[i].product()], open[i], (*hits)[i]);
+  }
+  forecast.by_owner = Groups(std::move(by_owner));
+  forecast.by_product = Groups(std::move(by_product));
+  return forecast;
+}
+
+int Scorer::Grade(double hit_rate) const {
+  int grade = 1;
+  for (double band : options_.grade_bands) grade += hit_rate >= band;
+  return grade;
+}
+
+}  // namespace c360

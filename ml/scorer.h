@@ -1,0 +1,155 @@
+// Scoring with a trained hit-rate model: the hit rate of an opportunity,
+// its grade and the features that pushed it up or down, what-if pricing,
+// and the expected value of the open pipeline.
+#ifndef C360_ML_SCORER_H_
+#define C360_ML_SCORER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "c360/opportunity.pb.h"
+#include "ml/features.h"
+#include "ml/xgb_handle.h"
+
+namespace c360 {
+
+struct ScorerOptions {
+  // Lower hit-rate bounds of grades 2, 3, 4 and 5, ascending; below the
+  // first band is grade 1.
+  std::vector<double> grade_bands = {0.2, 0.4, 0.6, 0.8};
+  // Factors reported on each side.
+  int top_factors = 3;
+  // Threads XGBoost uses for batch scoring.
+  int nthread = 2;
+};
+
+// One feature's push on one prediction, in logit units (SHAP value).
+struct Factor {
+  std::string feature;
+  // The opportunity's value of the feature, "(missing)" when unknown.
+  std::string value;
+  double contribution = 0;
+};
+
+struct OpportunityScore {
+  // Probability that the opportunity is won.
+  double hit_rate = 0;
+  // The logit of hit_rate: bias + the sum of all contributions.
+  double margin = 0;
+  // 1 (least likely) to 5 by ScorerOptions::grade_bands.
+  int grade = 1;
+  // Largest positive contributions first, at most top_factors.
+  std::vector<Factor> positive;
+  // Most negative contributions first, at most top_factors.
+  std::vector<Factor> negative;
+  // The model's base logit (the contribution of no feature).
+  double bias = 0;
+  // Every feature's contribution in schema order, for audits and tests.
+  std::vector<double> contributions;
+};
+
+struct PricePoint {
+  double price = 0;
+  double hit_rate = 0;
+  // (price - cost) / price.
+  double margin = 0;
+  // hit_rate * price * margin.
+  double expected_profit = 0;
+};
+
+struct PriceWhatIf {
+  // Ascending prices from the lowest to the highest of the range.
+  std::vector<PricePoint> points;
+  // The point with the highest expected profit (the lowest price on ties).
+  PricePoint best;
+};
+
+// Expected value of a group of open opportunities.
+struct ForecastGroup {
+  std::string key;
+  int64_t count = 0;
+  // Sum of hit_rate * price.
+  double expected_revenue = 0;
+  // Sum of hit_rate * price * margin over the opportunities with a cost.
+  double expected_profit = 0;
+  // Opportunities without a cost, left out of expected_profit.
+  int64_t without_cost = 0;
+};
+
+struct PipelineForecast {
+  ForecastGroup total;
+  // By owner (sales agent) and by product, in key order.
+  std::vector<ForecastGroup> by_owner;
+  std::vector<ForecastGroup> by_product;
+};
+
+// A loaded model plus the opportunities it scores against (for customer
+// histories and lookups by id). Thread-safe; Explain calls are serialized.
+class Scorer {
+ public:
+  // InvalidArgument when the model's schema is unknown, Internal when
+  // XGBoost cannot load its bytes.
+  static absl::StatusOr<std::unique_ptr<Scorer>> Create(
+      const StoredModel& model, std::vector<Opportunity> opportunities,
+      const ScorerOptions& options = ScorerOptions());
+
+  // The hit rate of `opp`; InvalidArgument when its price is not positive.
+  absl::StatusOr<double> HitRate(const Opportunity& opp) const;
+
+  // Hit rates of `opps`, in order; InvalidArgument naming the first
+  // opportunity with a price that is not positive.
+  absl::StatusOr<std::vector<float>> HitRates(
+      const std::vector<Opportunity>& opps) const;
+
+  // Hit rate, grade and top factors of `opp`.
+  absl::StatusOr<OpportunityScore> Explain(const Opportunity& opp) const;
+
+  // Explain for a known opportunity; InvalidArgument for an unknown id.
+  absl::StatusOr<OpportunityScore> ExplainById(absl::string_view id) const;
+
+  // The known opportunity `id` offered at `steps` (>= 2) evenly spaced
+  // prices from `min_price` to `max_price` at our cost `cost`.
+  // InvalidArgument for an unknown id, min_price <= 0, max_price <
+  // min_price, cost < 0, cost > min_price or steps < 2.
+  absl::StatusOr<PriceWhatIf> WhatIfPrice(absl::string_view id, double cost,
+                                          double min_price, double max_price,
+                                          int steps) const;
+
+  // Expected revenue and profit of the known open opportunities.
+  absl::StatusOr<PipelineForecast> ForecastPipeline() const;
+
+  // The grade of a hit rate under the options' bands.
+  int Grade(double hit_rate) const;
+
+ private:
+  Scorer(FeatureEncoder encoder, ml_internal::Booster batch_booster,
+         ml_internal::Booster single_booster,
+         std::vector<Opportunity> opportunities, const ScorerOptions& options);
+
+  absl::StatusOr<const Opportunity*> Find(absl::string_view id) const;
+  absl::StatusOr<std::vector<double>> Contributions(
+      const std::vector<float>& row) const;
+  std::vector<Factor> TopFactors(const std::vector<float>& row,
+                                 const std::vector<double>& contributions,
+                                 bool positive) const;
+
+  FeatureEncoder encoder_;
+  // The same model with options.nthread threads and with one thread.
+  ml_internal::Booster booster_;
+  ml_internal::Booster single_booster_;
+  std::vector<Opportunity> opportunities_;
+  absl::flat_hash_map<std::string, int> index_;
+  AccountHistory history_;
+  ScorerOptions options_;
+  mutable absl::Mutex explain_mutex_;
+};
+
+}  // namespace c360
+
+#endif  // C360_ML_SCORER_H_

@@ -1,0 +1,90 @@
+// Training of hit-rate models: closed opportunities become examples (won =
+// 1, lost = 0), a seeded stratified split holds out a validation share, and
+// XGBoost boosts round by round in our own loop, keeping the round with the
+// best validation AUC (early stopping). Not thread-safe per call; calls on
+// different data may run concurrently.
+#ifndef C360_ML_TRAINER_H_
+#define C360_ML_TRAINER_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "c360/opportunity.pb.h"
+#include "ml/features.h"
+
+namespace c360 {
+
+// eta 0.05, max_depth 4, subsample 0.8, colsample_bytree 0.8,
+// min_child_weight 1, lambda 1, nthread 2, seed 42, max_rounds 500,
+// early_stopping_rounds 50, validation_fraction 0.25.
+TrainingParameters DefaultTrainingParameters();
+
+struct TrainerOptions {
+  // Family the model belongs to in the registry.
+  std::string family = "hit_rate";
+  // Which columns the model sees.
+  FeatureSet feature_set = FeatureSet::kAfterFirstOffer;
+  // XGBoost and loop parameters.
+  TrainingParameters parameters = DefaultTrainingParameters();
+  // Fewer won or fewer lost examples than this is FailedPrecondition.
+  int min_class_examples = 40;
+  // Threshold of the report's confusion matrix.
+  double report_threshold = 0.5;
+  // Fit Platt calibration on the validation margins (reported only; the
+  // scorer uses the raw XGBoost hit rate).
+  bool calibrate = false;
+  // Where the data came from, for the training-data summary.
+  std::string source;
+};
+
+// The XGBoost booster parameters (name, value) that `p` trains with, as
+// passed to XGBoosterSetParam: also what another XGBoost binding needs to
+// reproduce a model.
+std::vector<std::pair<std::string, std::string>> XgboostParameters(
+    const TrainingParameters& p);
+
+// Example indices for training and validation.
+struct DataSplit {
+  std::vector<int> train;
+  std::vector<int> validation;
+};
+
+// Puts round(fraction * n) of each class into validation, chosen by a
+// Fisher-Yates shuffle seeded with `seed` (same seed, same split on every
+// platform); both lists ascending.
+DataSplit StratifiedSplit(const std::vector<float>& labels, double fraction,
+                          uint64_t seed);
+
+// The matrices a model is trained on, row-major, NaN = missing.
+struct TrainingData {
+  FeatureSchema schema;
+  std::vector<float> train_values, train_labels;
+  std::vector<float> validation_values, validation_labels;
+  TrainingDataSummary summary;
+};
+
+// Features and split for the closed opportunities of `opportunities` (all
+// of them, open ones included, feed the customers' histories).
+// FailedPrecondition naming the counts when either class has fewer than
+// options.min_class_examples examples.
+absl::StatusOr<TrainingData> PrepareTrainingData(
+    const std::vector<Opportunity>& opportunities,
+    const TrainerOptions& options);
+
+// Trains on `data` and evaluates on its validation split. The result is an
+// unpublished StoredModel without version (the registry assigns it).
+// Internal when XGBoost fails.
+absl::StatusOr<StoredModel> TrainModel(const TrainingData& data,
+                                       const TrainerOptions& options);
+
+// PrepareTrainingData, then TrainModel.
+absl::StatusOr<StoredModel> TrainHitRateModel(
+    const std::vector<Opportunity>& opportunities,
+    const TrainerOptions& options);
+
+}  // namespace c360
+
+#endif  // C360_ML_TRAINER_H_

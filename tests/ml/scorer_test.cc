@@ -1,0 +1,153 @@
+#include "ml/scorer.h"
+
+#include <cmath>
+#include <memory>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "ml/trainer.h"
+#include "tests/ml/maven_data.h"
+
+namespace c360 {
+namespace {
+
+using ::testing::HasSubstr;
+
+// A scorer over the Maven data with a model trained once per process. One
+// thread: ctest runs each test in its own process, in parallel, and OpenMP
+// threads waiting for each other on a busy machine slow training 100-fold.
+const Scorer& MavenScorer() {
+  static const Scorer* scorer = [] {
+    TrainerOptions options;
+    options.parameters.set_max_rounds(60);
+    options.parameters.set_nthread(1);
+    absl::StatusOr<StoredModel> model =
+        TrainHitRateModel(MavenOpportunities(), options);
+    EXPECT_TRUE(model.ok()) << model.status();
+    absl::StatusOr<std::unique_ptr<Scorer>> created =
+        Scorer::Create(*model, MavenOpportunities(), {.nthread = 1});
+    EXPECT_TRUE(created.ok()) << created.status();
+    return created->release();
+  }();
+  return *scorer;
+}
+
+const Opportunity& Open(int nth) {
+  for (const Opportunity& opp : MavenOpportunities()) {
+    if (opp.outcome() == OUTCOME_OPEN && !opp.customer_id().empty() &&
+        nth-- == 0) {
+      return opp;
+    }
+  }
+  return MavenOpportunities()[0];
+}
+
+TEST(ScorerTest, ContributionsSumToTheLogitOfThePrediction) {
+  for (int i = 0; i < 20; ++i) {
+    const Opportunity& opp = Open(i * 37);
+    absl::StatusOr<OpportunityScore> score = MavenScorer().Explain(opp);
+    ASSERT_TRUE(score.ok()) << score.status();
+    absl::StatusOr<double> hit = MavenScorer().HitRate(opp);
+    ASSERT_TRUE(hit.ok());
+    double sum = score->bias;
+    for (double c : score->contributions) sum += c;
+    EXPECT_NEAR(sum, std::log(*hit / (1 - *hit)), 1e-4);
+    EXPECT_NEAR(score->hit_rate, *hit, 1e-5);
+    EXPECT_LE(score->positive.size(), 3u);
+    for (const Factor& f : score->positive) EXPECT_GT(f.contribution, 0);
+    for (const Factor& f : score->negative) EXPECT_LT(f.contribution, 0);
+  }
+}
+
+TEST(ScorerTest, FactorsNameValues) {
+  absl::StatusOr<OpportunityScore> score =
+      MavenScorer().ExplainById(Open(0).opportunity_id());
+  ASSERT_TRUE(score.ok()) << score.status();
+  ASSERT_FALSE(score->positive.empty() && score->negative.empty());
+  const Factor& top =
+      score->positive.empty() ? score->negative[0] : score->positive[0];
+  EXPECT_FALSE(top.feature.empty());
+  EXPECT_FALSE(top.value.empty());
+}
+
+TEST(ScorerTest, BatchEqualsSingle) {
+  std::vector<Opportunity> opps(MavenOpportunities().begin(),
+                                MavenOpportunities().begin() + 300);
+  absl::StatusOr<std::vector<float>> batch = MavenScorer().HitRates(opps);
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  for (size_t i = 0; i < opps.size(); ++i) {
+    EXPECT_FLOAT_EQ((*batch)[i], *MavenScorer().HitRate(opps[i]));
+  }
+}
+
+TEST(ScorerTest, GradesByBands) {
+  EXPECT_EQ(MavenScorer().Grade(0.05), 1);
+  EXPECT_EQ(MavenScorer().Grade(0.2), 2);
+  EXPECT_EQ(MavenScorer().Grade(0.59), 3);
+  EXPECT_EQ(MavenScorer().Grade(0.95), 5);
+}
+
+TEST(WhatIfTest, MarginRisesWithPriceAndBestIsTheMaximum) {
+  const Opportunity& opp = Open(3);
+  absl::StatusOr<PriceWhatIf> what_if =
+      MavenScorer().WhatIfPrice(opp.opportunity_id(), 0.5 * opp.price(),
+                                0.6 * opp.price(), 2 * opp.price(), 15);
+  ASSERT_TRUE(what_if.ok()) << what_if.status();
+  ASSERT_EQ(what_if->points.size(), 15u);
+  EXPECT_DOUBLE_EQ(what_if->points.front().price, 0.6 * opp.price());
+  EXPECT_DOUBLE_EQ(what_if->points.back().price, 2 * opp.price());
+  double best = -1;
+  for (size_t i = 0; i < what_if->points.size(); ++i) {
+    const PricePoint& p = what_if->points[i];
+    if (i > 0) {
+      EXPECT_GT(p.margin, what_if->points[i - 1].margin);
+    }
+    EXPECT_NEAR(p.expected_profit, p.hit_rate * (p.price - 0.5 * opp.price()),
+                1e-6 * opp.price());
+    best = std::max(best, p.expected_profit);
+  }
+  EXPECT_EQ(what_if->best.expected_profit, best);
+}
+
+TEST(WhatIfTest, BadInputsAreInvalidArgument) {
+  const Scorer& scorer = MavenScorer();
+  std::string id = Open(0).opportunity_id();
+  auto status = [&](double cost, double lo, double hi, int steps) {
+    return scorer.WhatIfPrice(id, cost, lo, hi, steps).status();
+  };
+  EXPECT_TRUE(absl::IsInvalidArgument(status(10, 0, 100, 5)));
+  EXPECT_TRUE(absl::IsInvalidArgument(status(10, -5, 100, 5)));
+  EXPECT_TRUE(absl::IsInvalidArgument(status(60, 50, 100, 5)));
+  EXPECT_TRUE(absl::IsInvalidArgument(status(10, 100, 50, 5)));
+  EXPECT_TRUE(absl::IsInvalidArgument(status(10, 50, 100, 1)));
+  absl::Status unknown =
+      scorer.WhatIfPrice("no-such-id", 10, 50, 100, 5).status();
+  EXPECT_TRUE(absl::IsInvalidArgument(unknown));
+  EXPECT_THAT(unknown.message(), HasSubstr("no-such-id"));
+  EXPECT_TRUE(absl::IsInvalidArgument(scorer.ExplainById("nope").status()));
+  Opportunity free = Open(0);
+  free.set_price(0);
+  EXPECT_TRUE(absl::IsInvalidArgument(scorer.HitRate(free).status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(scorer.Explain(free).status()));
+}
+
+TEST(ForecastTest, SumsOpenPipelineByOwnerAndProduct) {
+  absl::StatusOr<PipelineForecast> forecast = MavenScorer().ForecastPipeline();
+  ASSERT_TRUE(forecast.ok()) << forecast.status();
+  EXPECT_EQ(forecast->total.count, 1589 + 500);
+  EXPECT_EQ(forecast->total.without_cost, forecast->total.count);
+  double by_owner = 0, by_product = 0;
+  for (const ForecastGroup& g : forecast->by_owner)
+    by_owner += g.expected_revenue;
+  for (const ForecastGroup& g : forecast->by_product) {
+    by_product += g.expected_revenue;
+  }
+  EXPECT_NEAR(by_owner, forecast->total.expected_revenue, 1e-3);
+  EXPECT_NEAR(by_product, forecast->total.expected_revenue, 1e-3);
+  EXPECT_EQ(forecast->by_product.size(), 7u);
+  EXPECT_GT(forecast->total.expected_revenue, 0);
+}
+
+}  // namespace
+}  // namespace c360
