@@ -50,6 +50,33 @@ std::vector<std::string> CandidateKeys(const NormalizedRecord& record) {
   return keys;
 }
 
+std::vector<std::string> BlockingKeys(const ComparableRecord& record) {
+  std::vector<std::string> keys = CandidateKeys(record.normalized);
+  auto add = [&keys](const char* kind, const std::string& a,
+                     const std::string& b) {
+    if (!a.empty() && !b.empty()) keys.push_back(absl::StrCat(kind, a, "|", b));
+  };
+  if (!record.soc_sec_id.empty()) {
+    keys.push_back("ss:" + record.soc_sec_id);
+    // The digits sorted: transposed digits still meet.
+    std::string sorted = record.soc_sec_id;
+    std::sort(sorted.begin(), sorted.end());
+    keys.push_back("sd:" + sorted);
+  }
+  if (record.birth_digits.size() == 8)
+    keys.push_back("bd:" + record.birth_digits);
+  add("gf:", std::min(record.given, record.family),
+      std::max(record.given, record.family));
+  add("gp:", record.given, record.postcode);
+  add("gc:", record.given, record.city);
+  add("fc:", record.family, record.city);
+  add("sn:", record.street, record.house_number);
+  add("sp:", record.street, record.postcode);
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
+}
+
 std::string CandidateKeyKind(const std::string& key) {
   return key.substr(0, key.find(':'));
 }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "resolver/comparison.h"
 #include "resolver/normalized_record.h"
 
 namespace c360 {
@@ -18,6 +19,15 @@ namespace c360 {
 // Name keys use each token on its own so that swapped, partial and
 // multi-part names still meet; tokens shorter than two letters are skipped.
 std::vector<std::string> CandidateKeys(const NormalizedRecord& record);
+
+// The blocking keys of a record: CandidateKeys (e-mail, phone, business id,
+// handle, name + birth date, family name + postcode) plus keys for records
+// without contact data, each of which survives typos in the other fields:
+// social security number (as written and with its digits sorted, which
+// survives transposed digits), full birth date, given + family name in
+// either order, given name + postcode, given name + city, family name +
+// city, street + house number, street + postcode.
+std::vector<std::string> BlockingKeys(const ComparableRecord& record);
 
 // The key kind ("em", "ph", ...) of a candidate key.
 std::string CandidateKeyKind(const std::string& key);

@@ -163,31 +163,6 @@ absl::Status CheckDegenerate(const MatchModelParams& params, int iteration) {
 
 }  // namespace
 
-std::vector<std::string> BlockingKeys(const ComparableRecord& record) {
-  std::vector<std::string> keys = CandidateKeys(record.normalized);
-  auto add = [&keys](const char* kind, const std::string& a,
-                     const std::string& b) {
-    if (!a.empty() && !b.empty()) keys.push_back(absl::StrCat(kind, a, "|", b));
-  };
-  if (!record.soc_sec_id.empty()) {
-    keys.push_back("ss:" + record.soc_sec_id);
-    // The digits sorted: transposed digits still meet.
-    std::string sorted = record.soc_sec_id;
-    std::sort(sorted.begin(), sorted.end());
-    keys.push_back("sd:" + sorted);
-  }
-  if (record.birth_digits.size() == 8)
-    keys.push_back("bd:" + record.birth_digits);
-  add("gf:", std::min(record.given, record.family),
-      std::max(record.given, record.family));
-  add("gp:", record.given, record.postcode);
-  add("gc:", record.given, record.city);
-  add("fc:", record.family, record.city);
-  add("sn:", record.street, record.house_number);
-  add("sp:", record.street, record.postcode);
-  return keys;
-}
-
 std::vector<RecordPair> CandidatePairs(
     const std::vector<ComparableRecord>& records,
     const BlockingOptions& options) {

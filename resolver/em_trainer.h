@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "resolver/candidate_keys.h"
 #include "resolver/comparison.h"
 #include "resolver/match_model.h"
 
@@ -33,15 +34,6 @@ struct BlockingOptions {
   // linkage): two records of one such source are never paired.
   std::vector<std::string> one_record_per_person_sources;
 };
-
-// The blocking keys of a record: CandidateKeys (e-mail, phone, business id,
-// handle, name + birth date, family name + postcode) plus keys for records
-// without contact data, each of which survives typos in the other fields:
-// social security number (as written and with its digits sorted, which
-// survives transposed digits), full birth date, given + family name in
-// either order, given name + postcode, given name + city, family name +
-// city, street + house number, street + postcode.
-std::vector<std::string> BlockingKeys(const ComparableRecord& record);
 
 // Every pair of records sharing a blocking key, deduplicated and sorted.
 std::vector<RecordPair> CandidatePairs(

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "c360/storage.pb.h"
-#include "resolver/normalized_record.h"
+#include "resolver/comparison.h"
 
 namespace c360 {
 
@@ -19,8 +19,8 @@ class MatchDecider {
 
   // Compares two records: the total score and each field's level and weight
   // (MatchEvidence.matched_record is left for the caller to fill).
-  virtual MatchEvidence Compare(const NormalizedRecord& a,
-                                const NormalizedRecord& b) const = 0;
+  virtual MatchEvidence Compare(const ComparableRecord& a,
+                                const ComparableRecord& b) const = 0;
 
   // Whether a pair with this evidence is the same person.
   virtual bool IsMatch(const MatchEvidence& evidence) const = 0;

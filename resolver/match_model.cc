@@ -286,9 +286,9 @@ MatchDecision MatchModel::Decide(double weight) const {
                                   : MatchDecision::kNewEntity;
 }
 
-MatchEvidence MatchModel::Compare(const NormalizedRecord& a,
-                                  const NormalizedRecord& b) const {
-  return Explain(MakeComparable(a), MakeComparable(b));
+MatchEvidence MatchModel::Compare(const ComparableRecord& a,
+                                  const ComparableRecord& b) const {
+  return Explain(a, b);
 }
 
 bool MatchModel::IsMatch(const MatchEvidence& evidence) const {

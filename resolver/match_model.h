@@ -106,10 +106,9 @@ class MatchModel : public MatchDecider {
   double link_weight() const { return link_weight_; }
   double review_weight() const { return review_weight_; }
 
-  // MatchDecider. Compare sees only what NormalizedRecord holds (see
-  // MakeComparable).
-  MatchEvidence Compare(const NormalizedRecord& a,
-                        const NormalizedRecord& b) const override;
+  // MatchDecider; Compare is Explain.
+  MatchEvidence Compare(const ComparableRecord& a,
+                        const ComparableRecord& b) const override;
   bool IsMatch(const MatchEvidence& evidence) const override;
   bool Contradicts(const MatchEvidence& evidence) const override;
 

@@ -12,7 +12,7 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/time_util.h"
-#include "resolver/candidate_keys.h"
+#include "resolver/em_trainer.h"
 #include "resolver/normalized_record.h"
 #include "store/repository.h"
 
@@ -53,7 +53,7 @@ struct EntityMatch {
   MatchEvidence evidence;
   // Some member contradicts the record (see MatchDecider::Contradicts).
   bool contradicted = false;
-  std::vector<std::shared_ptr<const NormalizedRecord>> members;
+  std::vector<std::shared_ptr<const ComparableRecord>> members;
 };
 
 }  // namespace
@@ -67,7 +67,7 @@ class Resolver::Decision {
       : resolver_(resolver),
         cache_(*cache),
         repo_(resolver.store_),
-        normalized_(std::move(prepared.normalized)),
+        comparable_(std::move(prepared.comparable)),
         counters_(std::move(counters)),
         now_(Now()),
         stored_(std::move(prepared.stored)) {
@@ -167,10 +167,10 @@ class Resolver::Decision {
     match.evidence.set_score(-1e9);
     const size_t limit = resolver_.options_.max_members_compared;
     for (size_t i = 0; i < keys->size() && i < limit; ++i) {
-      absl::StatusOr<std::shared_ptr<const NormalizedRecord>> member =
-          Normalized((*keys)[i]);
+      absl::StatusOr<std::shared_ptr<const ComparableRecord>> member =
+          Comparable((*keys)[i]);
       if (!member.ok()) return member.status();
-      MatchEvidence evidence = resolver_.decider_->Compare(normalized_, **member);
+      MatchEvidence evidence = resolver_.decider_->Compare(comparable_, **member);
       match.contradicted |= resolver_.decider_->Contradicts(evidence);
       match.members.push_back(*std::move(member));
       if (evidence.score() > match.evidence.score()) {
@@ -181,8 +181,8 @@ class Resolver::Decision {
     return match;
   }
 
-  // The normalized form of a stored record, from the cache when it is there.
-  absl::StatusOr<std::shared_ptr<const NormalizedRecord>> Normalized(
+  // The comparable form of a stored record, from the cache when it is there.
+  absl::StatusOr<std::shared_ptr<const ComparableRecord>> Comparable(
       const RecordKey& key) {
     std::string name = RecordKeyString(key);
     if (auto cached = cache_.find(name); cached != cache_.end()) {
@@ -190,17 +190,17 @@ class Resolver::Decision {
     }
     absl::StatusOr<StoredRecord> stored = repo_.GetRecord(key);
     if (!stored.ok()) return stored.status();
-    auto normalized = std::make_shared<const NormalizedRecord>(NormalizeRecord(
+    auto comparable = std::make_shared<const ComparableRecord>(MakeComparable(
         stored->record(), resolver_.RegionFor(key.source())));
-    Remember(std::move(name), normalized);
-    return normalized;
+    Remember(std::move(name), comparable);
+    return comparable;
   }
 
-  void Remember(std::string name, std::shared_ptr<const NormalizedRecord> n) {
+  void Remember(std::string name, std::shared_ptr<const ComparableRecord> c) {
     if (cache_.size() >= resolver_.options_.normalized_cache_records) {
       cache_.clear();
     }
-    cache_[std::move(name)] = std::move(n);
+    cache_[std::move(name)] = std::move(c);
   }
 
   // Whether any member of `a` contradicts any member of `b`.
@@ -353,14 +353,14 @@ class Resolver::Decision {
     absl::Status committed = resolver_.store_->Commit(writes_.write_set());
     if (!committed.ok()) return committed;
     Remember(RecordKeyString(result_.record),
-             std::make_shared<const NormalizedRecord>(normalized_));
+             std::make_shared<const ComparableRecord>(comparable_));
     return result_;
   }
 
   const Resolver& resolver_;
   NormalizedCache& cache_;
   Repository repo_;
-  const NormalizedRecord normalized_;
+  const ComparableRecord comparable_;
   StoreCounters counters_;
   Timestamp now_;
   StoredRecord stored_;
@@ -389,8 +389,8 @@ Resolver::Prepared Resolver::Prepare(const SourceRecord& record) const {
   *stored = record;
   if (!stored->has_observed_at()) *stored->mutable_observed_at() = Now();
   prepared.stored.set_content_hash(Fingerprint(*stored));
-  prepared.normalized = NormalizeRecord(*stored, RegionFor(stored->source()));
-  for (std::string& key : CandidateKeys(prepared.normalized)) {
+  prepared.comparable = MakeComparable(*stored, RegionFor(stored->source()));
+  for (std::string& key : BlockingKeys(prepared.comparable)) {
     prepared.stored.add_candidate_keys(std::move(key));
   }
   return prepared;

@@ -86,7 +86,7 @@ class Resolver {
   // Normalized forms of stored records by RecordKeyString. Only decisions
   // write records, so a decision that commits refreshes its record's entry.
   using NormalizedCache =
-      absl::flat_hash_map<std::string, std::shared_ptr<const NormalizedRecord>>;
+      absl::flat_hash_map<std::string, std::shared_ptr<const ComparableRecord>>;
 
   // A record made ready for a decision, outside the lock.
   struct Prepared {
@@ -94,7 +94,7 @@ class Resolver {
     // The record with observed_at defaulted, its fingerprint and its
     // candidate keys; entity and times are filled by the decision.
     StoredRecord stored;
-    NormalizedRecord normalized;
+    ComparableRecord comparable;
   };
 
   Prepared Prepare(const SourceRecord& record) const;

@@ -196,8 +196,10 @@ class RuleDecider : public MatchDecider {
  public:
   explicit RuleDecider(const RuleDeciderOptions& options) : options_(options) {}
 
-  MatchEvidence Compare(const NormalizedRecord& a,
-                        const NormalizedRecord& b) const override {
+  MatchEvidence Compare(const ComparableRecord& comparable_a,
+                        const ComparableRecord& comparable_b) const override {
+    const NormalizedRecord& a = comparable_a.normalized;
+    const NormalizedRecord& b = comparable_b.normalized;
     MatchEvidence evidence;
     evidence.set_decider("rules-v1");
     Add("name", CompareAllNames(a, b), &evidence);
