@@ -78,8 +78,8 @@ void Print(const FebrlEvaluation& e) {
       m.split_people, e.review_pairs, e.prepare_seconds, e.train_seconds,
       e.resolve_seconds, e.em.candidate_pairs, e.em.patterns, e.em.iterations,
       e.em.converged ? "true" : "false", model.params().prior,
-      model.params().link_probability, model.link_weight(),
-      model.params().review_probability, model.review_weight(),
+      model.params().link_probability, model.link_threshold(),
+      model.params().review_probability, model.review_threshold(),
       LevelsJson(model));
 }
 

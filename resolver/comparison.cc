@@ -508,4 +508,39 @@ ComparisonVector Comparator::Compare(const ComparableRecord& a,
   return v;
 }
 
+std::string FieldValue(const ComparableRecord& r, ComparisonField field) {
+  switch (field) {
+    case kGivenNameField: return r.given;
+    case kFamilyNameField: return r.family;
+    case kBirthDateField: return r.birth_digits;
+    case kSocSecIdField: return r.soc_sec_id;
+    case kEmailField: return absl::StrJoin(r.normalized.emails, ", ");
+    case kPhoneField: return absl::StrJoin(r.normalized.phones, ", ");
+    case kStreetField: return r.street;
+    case kHouseNumberField: return r.house_number;
+    case kAddressLine2Field: return r.address_line2;
+    case kCityField: return r.city;
+    case kPostcodeField: return r.postcode;
+    case kRegionField: return r.region;
+    case kBusinessIdField: return r.normalized.business_id;
+    case kSocialField:
+      return absl::StrJoin({absl::StrJoin(r.normalized.handles, ", "),
+                            absl::StrJoin(r.display_tokens, " ")},
+                           " / ");
+    case kNumComparisonFields: break;
+  }
+  return "";
+}
+
+void AttachFieldValues(const ComparableRecord& left, const ComparableRecord& right,
+                       MatchEvidence* evidence) {
+  for (FieldEvidence& f : *evidence->mutable_fields()) {
+    for (int i = 0; i < kNumComparisonFields; ++i) {
+      if (ComparisonSchema()[i].name != f.field()) continue;
+      f.set_left_value(FieldValue(left, static_cast<ComparisonField>(i)));
+      f.set_right_value(FieldValue(right, static_cast<ComparisonField>(i)));
+    }
+  }
+}
+
 }  // namespace c360

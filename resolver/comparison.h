@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "c360/record.pb.h"
+#include "c360/storage.pb.h"
 #include "resolver/normalized_record.h"
 
 namespace c360 {
@@ -88,6 +89,15 @@ struct ComparableRecord {
   std::vector<std::string> handle_digits;
   std::vector<std::string> display_tokens;
 };
+
+// The value of `field` as the comparison sees it, for explanations
+// ("mikko", "19840503", "+358401234567, +35891234567").
+std::string FieldValue(const ComparableRecord& record, ComparisonField field);
+
+// Fills left_value and right_value of every field of `evidence` whose name
+// is a ComparisonSchema() field.
+void AttachFieldValues(const ComparableRecord& left, const ComparableRecord& right,
+                       MatchEvidence* evidence);
 
 // From the source record: every field. `default_region` as NormalizeRecord.
 ComparableRecord MakeComparable(const SourceRecord& record,

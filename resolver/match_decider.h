@@ -22,8 +22,22 @@ class MatchDecider {
   virtual MatchEvidence Compare(const ComparableRecord& a,
                                 const ComparableRecord& b) const = 0;
 
+  // Scores at or above this are the same person.
+  virtual double link_threshold() const = 0;
+
+  // Scores from here up to link_threshold() are uncertain: a steward
+  // decides. Equal to link_threshold() when there is no review band.
+  virtual double review_threshold() const = 0;
+
   // Whether a pair with this evidence is the same person.
-  virtual bool IsMatch(const MatchEvidence& evidence) const = 0;
+  bool IsMatch(const MatchEvidence& evidence) const {
+    return evidence.score() >= link_threshold();
+  }
+
+  // Whether a pair with this evidence goes to a steward.
+  bool NeedsReview(const MatchEvidence& evidence) const {
+    return !IsMatch(evidence) && evidence.score() >= review_threshold();
+  }
 
   // Whether the evidence holds a conflict that rules the pair out whatever
   // else agrees (two full birth dates, two given names under one family

@@ -291,10 +291,6 @@ MatchEvidence MatchModel::Compare(const ComparableRecord& a,
   return Explain(a, b);
 }
 
-bool MatchModel::IsMatch(const MatchEvidence& evidence) const {
-  return evidence.score() >= link_weight_;
-}
-
 bool MatchModel::Contradicts(const MatchEvidence& evidence) const {
   ComparisonVector levels{};
   const std::vector<FieldSchema>& schema = ComparisonSchema();

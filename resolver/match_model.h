@@ -103,13 +103,12 @@ class MatchModel : public MatchDecider {
   bool Conflicts(const ComparisonVector& levels) const;
 
   MatchDecision Decide(double weight) const;
-  double link_weight() const { return link_weight_; }
-  double review_weight() const { return review_weight_; }
 
   // MatchDecider; Compare is Explain.
   MatchEvidence Compare(const ComparableRecord& a,
                         const ComparableRecord& b) const override;
-  bool IsMatch(const MatchEvidence& evidence) const override;
+  double link_threshold() const override { return link_weight_; }
+  double review_threshold() const override { return review_weight_; }
   bool Contradicts(const MatchEvidence& evidence) const override;
 
   const MatchModelParams& params() const { return params_; }

@@ -215,9 +215,8 @@ class RuleDecider : public MatchDecider {
     return evidence;
   }
 
-  bool IsMatch(const MatchEvidence& evidence) const override {
-    return evidence.score() >= options_.link_threshold;
-  }
+  double link_threshold() const override { return options_.link_threshold; }
+  double review_threshold() const override { return options_.link_threshold; }
 
   bool Contradicts(const MatchEvidence& evidence) const override {
     return std::any_of(evidence.fields().begin(), evidence.fields().end(),

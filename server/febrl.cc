@@ -130,8 +130,8 @@ Clustering Resolve(const MatchModel& model,
         ScorePair(model, records, pairs[i].first, pairs[i].second, vectors[i]));
   }
   ClusteringOptions clustering;
-  clustering.link_weight = model.link_weight();
-  clustering.review_weight = model.review_weight();
+  clustering.link_weight = model.link_threshold();
+  clustering.review_weight = model.review_threshold();
   clustering.exclusive_group =
       ExclusiveGroups(records, options.blocking.one_record_per_person_sources);
   const PairScorer scorer = [&](int a, int b) {

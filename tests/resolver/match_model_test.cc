@@ -183,10 +183,10 @@ TEST(MatchModelTest, EvidenceCarriesEachFieldsLevelAndWeight) {
 
 TEST(MatchModelTest, ThresholdsAreProbabilities) {
   const MatchModel model = TrainedLikeModel();
-  EXPECT_NEAR(WeightToProbability(model.link_weight()), 0.95, 1e-12);
-  EXPECT_EQ(model.Decide(model.link_weight()), MatchDecision::kLink);
-  EXPECT_EQ(model.Decide(model.link_weight() - 0.1), MatchDecision::kReview);
-  EXPECT_EQ(model.Decide(model.review_weight() - 0.1),
+  EXPECT_NEAR(WeightToProbability(model.link_threshold()), 0.95, 1e-12);
+  EXPECT_EQ(model.Decide(model.link_threshold()), MatchDecision::kLink);
+  EXPECT_EQ(model.Decide(model.link_threshold() - 0.1), MatchDecision::kReview);
+  EXPECT_EQ(model.Decide(model.review_threshold() - 0.1),
             MatchDecision::kNewEntity);
 }
 
@@ -212,7 +212,7 @@ TEST(MatchModelTest, ProtoRoundTripKeepsScores) {
   const ComparableRecord a = Make({"Bill", "Smith", "1970-01-02"});
   const ComparableRecord b = Make({"William", "Smith", "1970-01-02"});
   EXPECT_DOUBLE_EQ((*copy)->Score(a, b), model.Score(a, b));
-  EXPECT_EQ((*copy)->link_weight(), model.link_weight());
+  EXPECT_EQ((*copy)->link_threshold(), model.link_threshold());
 }
 
 TEST(MatchModelTest, FromProtoRejectsUnknownVersionAndSchema) {

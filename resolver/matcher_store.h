@@ -1,0 +1,53 @@
+// The match model's versions in the store. Each training stores a new
+// version and makes it active; the active version decides every later
+// resolution. Layout: models table, key ("matcher", 8-byte version) ->
+// MatchModelProto; meta table, key ("active_matcher") -> 8-byte version.
+#ifndef C360_RESOLVER_MATCHER_STORE_H_
+#define C360_RESOLVER_MATCHER_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "resolver/em_trainer.h"
+#include "resolver/match_model.h"
+#include "store/kv_store.h"
+
+namespace c360 {
+
+// The phone region of a source's records (ResolverOptions, RegionFor).
+using SourceRegion = std::function<const std::string&(const std::string&)>;
+
+struct MatcherTraining {
+  BlockingOptions blocking;
+  EmOptions em;
+};
+
+// A trained model with what its training saw.
+struct TrainedMatcher {
+  std::unique_ptr<MatchModel> model;
+  EmReport report;
+  int64_t records = 0;
+};
+
+// Trains a model by EM on every record of the store, without known answers.
+// FailedPrecondition when the store holds too few records or no candidate
+// pairs, or EM degenerates; nothing is stored then.
+absl::StatusOr<TrainedMatcher> TrainMatcher(const ReadView& view,
+                                            const SourceRegion& region_for,
+                                            NicknameTable nicknames,
+                                            const MatcherTraining& options);
+
+// Stores `model` as the next version and makes it active, in one write.
+// Returns the version (1 for the first).
+absl::StatusOr<uint64_t> SaveActiveMatcher(KvStore& store, const MatchModel& model);
+
+// The active model and its version; NotFound when none was trained yet.
+absl::StatusOr<std::pair<uint64_t, std::unique_ptr<MatchModel>>> LoadActiveMatcher(
+    const ReadView& view);
+
+}  // namespace c360
+
+#endif  // C360_RESOLVER_MATCHER_STORE_H_
