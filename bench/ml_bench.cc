@@ -16,7 +16,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
-#include "ml/opportunity_import.h"
+#include "server/opportunity_import.h"
 #include "ml/scorer.h"
 #include "ml/trainer.h"
 

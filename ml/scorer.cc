@@ -35,9 +35,9 @@ absl::Status CheckPriceRange(double cost, double min_price, double max_price,
     return absl::InvalidArgumentError(absl::StrCat(
         "cost ", cost, " must be between 0 and the lowest price ", min_price));
   }
-  if (steps < 2) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("steps ", steps, " must be at least 2"));
+  if (steps < 2 || steps > kMaxWhatIfSteps) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "steps ", steps, " must be between 2 and ", kMaxWhatIfSteps));
   }
   return absl::OkStatus();
 }
@@ -50,6 +50,15 @@ void AddTo(ForecastGroup* group, const Opportunity& opp, double hit_rate) {
   } else {
     ++group->without_cost;
   }
+}
+
+bool Matches(const PipelineFilter& filter, const Opportunity& opp) {
+  auto match = [](const std::string& want, const std::string& have) {
+    return want.empty() || want == have;
+  };
+  return match(filter.owner, opp.owner()) &&
+         match(filter.product, opp.product()) &&
+         match(filter.segment, opp.account().sector());
 }
 
 std::vector<ForecastGroup> Groups(std::map<std::string, ForecastGroup> map) {
@@ -194,8 +203,7 @@ absl::StatusOr<OpportunityScore> Scorer::Explain(const Opportunity& opp) const {
 absl::StatusOr<const Opportunity*> Scorer::Find(absl::string_view id) const {
   auto it = index_.find(id);
   if (it == index_.end()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("unknown opportunity '", id, "'"));
+    return absl::NotFoundError(absl::StrCat("unknown opportunity '", id, "'"));
   }
   return &opportunities_[it->second];
 }
@@ -213,9 +221,16 @@ absl::StatusOr<PriceWhatIf> Scorer::WhatIfPrice(absl::string_view id,
                                                 int steps) const {
   absl::StatusOr<const Opportunity*> opp = Find(id);
   if (!opp.ok()) return opp.status();
+  return WhatIfPrice(**opp, cost, min_price, max_price, steps);
+}
+
+absl::StatusOr<PriceWhatIf> Scorer::WhatIfPrice(const Opportunity& opp,
+                                                double cost, double min_price,
+                                                double max_price,
+                                                int steps) const {
   absl::Status status = CheckPriceRange(cost, min_price, max_price, steps);
   if (!status.ok()) return status;
-  std::vector<Opportunity> variants(steps, **opp);
+  std::vector<Opportunity> variants(steps, opp);
   for (int i = 0; i < steps; ++i) {
     variants[i].set_price(min_price +
                           (max_price - min_price) * i / (steps - 1));
@@ -237,22 +252,27 @@ absl::StatusOr<PriceWhatIf> Scorer::WhatIfPrice(absl::string_view id,
   return what_if;
 }
 
-absl::StatusOr<PipelineForecast> Scorer::ForecastPipeline() const {
+absl::StatusOr<PipelineForecast> Scorer::ForecastPipeline(
+    const PipelineFilter& filter) const {
   std::vector<Opportunity> open;
   for (const Opportunity& opp : opportunities_) {
-    if (opp.outcome() == OUTCOME_OPEN) open.push_back(opp);
+    if (opp.outcome() == OUTCOME_OPEN && Matches(filter, opp)) {
+      open.push_back(opp);
+    }
   }
   absl::StatusOr<std::vector<float>> hits = HitRates(open);
   if (!hits.ok()) return hits.status();
   PipelineForecast forecast;
-  std::map<std::string, ForecastGroup> by_owner, by_product;
+  std::map<std::string, ForecastGroup> by_owner, by_product, by_segment;
   for (size_t i = 0; i < open.size(); ++i) {
     AddTo(&forecast.total, open[i], (*hits)[i]);
     AddTo(&by_owner[open[i].owner()], open[i], (*hits)[i]);
     AddTo(&by_product[open[i].product()], open[i], (*hits)[i]);
+    AddTo(&by_segment[open[i].account().sector()], open[i], (*hits)[i]);
   }
   forecast.by_owner = Groups(std::move(by_owner));
   forecast.by_product = Groups(std::move(by_product));
+  forecast.by_segment = Groups(std::move(by_segment));
   return forecast;
 }
 

@@ -84,10 +84,23 @@ struct ForecastGroup {
 
 struct PipelineForecast {
   ForecastGroup total;
-  // By owner (sales agent) and by product, in key order.
+  // By owner (sales agent), by product and by segment (the customer's
+  // sector, "" when unknown), in key order.
   std::vector<ForecastGroup> by_owner;
   std::vector<ForecastGroup> by_product;
+  std::vector<ForecastGroup> by_segment;
 };
+
+// Which open opportunities a forecast covers; an empty field matches all.
+struct PipelineFilter {
+  std::string owner;
+  std::string product;
+  // The customer's sector (AccountAttributes::sector).
+  std::string segment;
+};
+
+// The most prices a what-if evaluates.
+inline constexpr int kMaxWhatIfSteps = 1000;
 
 // A loaded model plus the opportunities it scores against (for customer
 // histories and lookups by id). Thread-safe; Explain calls are serialized.
@@ -110,19 +123,29 @@ class Scorer {
   // Hit rate, grade and top factors of `opp`.
   absl::StatusOr<OpportunityScore> Explain(const Opportunity& opp) const;
 
-  // Explain for a known opportunity; InvalidArgument for an unknown id.
+  // Explain for a known opportunity; NotFound for an unknown id.
   absl::StatusOr<OpportunityScore> ExplainById(absl::string_view id) const;
 
-  // The known opportunity `id` offered at `steps` (>= 2) evenly spaced
-  // prices from `min_price` to `max_price` at our cost `cost`.
-  // InvalidArgument for an unknown id, min_price <= 0, max_price <
-  // min_price, cost < 0, cost > min_price or steps < 2.
+  // The known opportunity; NotFound for an unknown id.
+  absl::StatusOr<const Opportunity*> Find(absl::string_view id) const;
+
+  // `opp` offered at `steps` (2 to kMaxWhatIfSteps) evenly spaced prices
+  // from `min_price` to `max_price` at our cost `cost`. InvalidArgument for
+  // min_price <= 0, max_price < min_price, cost < 0, cost > min_price or
+  // steps out of range.
+  absl::StatusOr<PriceWhatIf> WhatIfPrice(const Opportunity& opp, double cost,
+                                          double min_price, double max_price,
+                                          int steps) const;
+
+  // WhatIfPrice for a known opportunity; NotFound for an unknown id.
   absl::StatusOr<PriceWhatIf> WhatIfPrice(absl::string_view id, double cost,
                                           double min_price, double max_price,
                                           int steps) const;
 
-  // Expected revenue and profit of the known open opportunities.
-  absl::StatusOr<PipelineForecast> ForecastPipeline() const;
+  // Expected revenue and profit of the known open opportunities that match
+  // `filter`.
+  absl::StatusOr<PipelineForecast> ForecastPipeline(
+      const PipelineFilter& filter = PipelineFilter()) const;
 
   // The grade of a hit rate under the options' bands.
   int Grade(double hit_rate) const;
@@ -132,7 +155,6 @@ class Scorer {
          ml_internal::Booster single_booster,
          std::vector<Opportunity> opportunities, const ScorerOptions& options);
 
-  absl::StatusOr<const Opportunity*> Find(absl::string_view id) const;
   absl::StatusOr<std::vector<double>> Contributions(
       const std::vector<float>& row) const;
   std::vector<Factor> TopFactors(const std::vector<float>& row,

@@ -70,6 +70,7 @@ absl::Status SetParameters(void* booster, const TrainingParameters& p) {
 absl::StatusOr<Booster> Boost(void* train, void* validation,
                               const std::vector<float>& validation_labels,
                               const TrainingParameters& p,
+                              const std::function<void(int)>& on_round,
                               TrainingReport* report) {
   void* cache[] = {train, validation};  // cached: each round predicts once
   BoosterHandle handle = nullptr;
@@ -91,6 +92,7 @@ absl::StatusOr<Booster> Boost(void* train, void* validation,
         scores.ok() ? RocAuc(*scores, validation_labels) : scores.status();
     if (!auc.ok()) return auc.status();
     report->add_validation_auc_by_round(*auc);
+    if (on_round) on_round(round + 1);
     if (*auc > best_auc) {
       best = round;
       best_auc = *auc;
@@ -250,7 +252,7 @@ absl::StatusOr<StoredModel> TrainModel(const TrainingData& data,
   StoredModel model;
   absl::StatusOr<Booster> booster =
       Boost(train->get(), validation->get(), data.validation_labels,
-            options.parameters, model.mutable_report());
+            options.parameters, options.on_round, model.mutable_report());
   if (!booster.ok()) return booster.status();
   absl::Status status =
       Evaluate(booster->get(), train->get(), validation->get(), data, options,

@@ -7,6 +7,7 @@
 #define C360_ML_TRAINER_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -38,6 +39,9 @@ struct TrainerOptions {
   bool calibrate = false;
   // Where the data came from, for the training-data summary.
   std::string source;
+  // Called with the number of rounds done after each boosting round, e.g.
+  // to draw progress; may be empty.
+  std::function<void(int rounds)> on_round;
 };
 
 // The XGBoost booster parameters (name, value) that `p` trains with, as

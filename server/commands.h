@@ -16,6 +16,7 @@ int RunHotKeys(int argc, char** argv);
 int RunEval(int argc, char** argv);
 int RunCheck(int argc, char** argv);
 int RunWatch(int argc, char** argv);
+int RunMl(int argc, char** argv);
 
 }  // namespace c360
 

@@ -22,6 +22,7 @@ constexpr Command kCommands[] = {
     {"hot-keys", "list candidate keys too common to match on", c360::RunHotKeys},
     {"eval", "measure entities against known answers", c360::RunEval},
     {"check", "verify the store's invariants", c360::RunCheck},
+    {"ml", "hit-rate models: import, train, score, what-if, forecast", c360::RunMl},
 };
 
 void PrintUsage(std::FILE* out) {

@@ -41,6 +41,7 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
   builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
   builder.RegisterService(&running->ingest_);
   builder.RegisterService(&running->profiles_);
+  builder.RegisterService(&running->scoring_);
   running->server_ = builder.BuildAndStart();
   if (running->server_ == nullptr || running->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", listen));

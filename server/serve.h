@@ -9,12 +9,13 @@
 #include "absl/status/statusor.h"
 #include "grpcpp/grpcpp.h"
 #include "server/runtime.h"
+#include "server/scoring_service.h"
 #include "server/services.h"
 
 namespace c360 {
 
-// IngestService, ProfileService, the standard health-checking service and
-// server reflection over one runtime.
+// IngestService, ProfileService, ScoringService, the standard
+// health-checking service and server reflection over one runtime.
 class RunningServer {
  public:
   // Listens on `listen` ("HOST:PORT"; port 0 picks a free one). `runtime`
@@ -31,10 +32,12 @@ class RunningServer {
   void Wait() { server_->Wait(); }
 
  private:
-  explicit RunningServer(Runtime* runtime) : ingest_(runtime), profiles_(runtime) {}
+  explicit RunningServer(Runtime* runtime)
+      : ingest_(runtime), profiles_(runtime), scoring_(runtime) {}
 
   IngestServiceImpl ingest_;
   ProfileServiceImpl profiles_;
+  ScoringServiceImpl scoring_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 };

@@ -9,7 +9,7 @@
 #include "absl/status/statusor.h"
 #include "c360/opportunity.pb.h"
 #include "gtest/gtest.h"
-#include "ml/opportunity_import.h"
+#include "server/opportunity_import.h"
 
 namespace c360 {
 

@@ -121,11 +121,13 @@ TEST(WhatIfTest, BadInputsAreInvalidArgument) {
   EXPECT_TRUE(absl::IsInvalidArgument(status(60, 50, 100, 5)));
   EXPECT_TRUE(absl::IsInvalidArgument(status(10, 100, 50, 5)));
   EXPECT_TRUE(absl::IsInvalidArgument(status(10, 50, 100, 1)));
+  EXPECT_TRUE(
+      absl::IsInvalidArgument(status(10, 50, 100, kMaxWhatIfSteps + 1)));
   absl::Status unknown =
       scorer.WhatIfPrice("no-such-id", 10, 50, 100, 5).status();
-  EXPECT_TRUE(absl::IsInvalidArgument(unknown));
+  EXPECT_TRUE(absl::IsNotFound(unknown));
   EXPECT_THAT(unknown.message(), HasSubstr("no-such-id"));
-  EXPECT_TRUE(absl::IsInvalidArgument(scorer.ExplainById("nope").status()));
+  EXPECT_TRUE(absl::IsNotFound(scorer.ExplainById("nope").status()));
   Opportunity free = Open(0);
   free.set_price(0);
   EXPECT_TRUE(absl::IsInvalidArgument(scorer.HitRate(free).status()));
@@ -147,6 +149,22 @@ TEST(ForecastTest, SumsOpenPipelineByOwnerAndProduct) {
   EXPECT_NEAR(by_product, forecast->total.expected_revenue, 1e-3);
   EXPECT_EQ(forecast->by_product.size(), 7u);
   EXPECT_GT(forecast->total.expected_revenue, 0);
+  double by_segment = 0;
+  for (const ForecastGroup& g : forecast->by_segment) {
+    by_segment += g.expected_revenue;
+  }
+  EXPECT_NEAR(by_segment, forecast->total.expected_revenue, 1e-3);
+}
+
+TEST(ForecastTest, FilterKeepsOnlyMatchingOpportunities) {
+  const std::string& owner = Open(0).owner();
+  absl::StatusOr<PipelineForecast> forecast =
+      MavenScorer().ForecastPipeline({.owner = owner});
+  ASSERT_TRUE(forecast.ok()) << forecast.status();
+  ASSERT_EQ(forecast->by_owner.size(), 1u);
+  EXPECT_EQ(forecast->by_owner[0].key, owner);
+  EXPECT_EQ(forecast->by_owner[0].count, forecast->total.count);
+  EXPECT_GT(forecast->total.count, 0);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
-#include "ml/opportunity_import.h"
+#include "server/opportunity_import.h"
 
 #include <algorithm>
+#include <fstream>
 #include <functional>
 #include <utility>
 
@@ -11,15 +12,56 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/civil_time.h"
-#include "ml/csv_table.h"
-#include "store/keys.h"
+#include "server/csv.h"
 
 namespace c360 {
 namespace {
 
-using ml_internal::CsvRow;
-using ml_internal::CsvTable;
-using ml_internal::ReadCsvTable;
+using csv_internal::CsvRow;
+
+// Rows over this size are rejected unread: no opportunity is that large.
+constexpr size_t kMaxRowBytes = 1 << 20;
+
+// A whole CSV file: the header and every row after it.
+struct CsvTable {
+  std::vector<std::string> header;
+  std::vector<CsvRow> rows;
+
+  // The column's index in the header, or -1.
+  int Column(absl::string_view name) const {
+    auto it = std::find(header.begin(), header.end(), name);
+    return it == header.end() ? -1 : static_cast<int>(it - header.begin());
+  }
+};
+
+// Reads `path` with server/csv.h's tokenizer; a row whose cell count
+// differs from the header's gets that as its error. NotFound when the file
+// cannot be read, InvalidArgument when it has no (well-formed) header.
+absl::StatusOr<CsvTable> ReadCsvTable(const std::string& path,
+                                      char delimiter = ',') {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  csv_internal::CsvTokenizer tokenizer(&in, delimiter, kMaxRowBytes, 0);
+  CsvRow header;
+  if (!tokenizer.Next(&header)) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": no header row"));
+  }
+  if (!header.status.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": header: ", header.status.message()));
+  }
+  CsvTable table;
+  table.header = std::move(header.cells);
+  CsvRow row;
+  while (tokenizer.Next(&row)) {
+    if (row.status.ok() && row.cells.size() != table.header.size()) {
+      row.status = absl::InvalidArgumentError(absl::StrCat(
+          row.cells.size(), " cells, header has ", table.header.size()));
+    }
+    table.rows.push_back(std::move(row));
+  }
+  return table;
+}
 
 // Fills what a CSV row cannot say (Maven's joined tables); returns the
 // reason to reject the row, or OK.
@@ -173,9 +215,8 @@ absl::StatusOr<OpportunityImport> ImportRows(const CsvTable& table,
   absl::flat_hash_set<std::string> seen;
   for (const CsvRow& row : table.rows) {
     Opportunity opp;
-    absl::Status status = row.error.empty()
-                              ? ParseFields(row, *columns, m, &opp)
-                              : absl::InvalidArgumentError(row.error);
+    absl::Status status =
+        row.status.ok() ? ParseFields(row, *columns, m, &opp) : row.status;
     if (status.ok() && join) status = join(row, &opp);
     if (status.ok()) status = Validate(opp);
     if (status.ok() && !seen.insert(opp.opportunity_id()).second) {
@@ -217,9 +258,9 @@ absl::StatusOr<Lookup> IndexTable(const CsvTable& table,
     lookup.columns.push_back(*column);
   }
   for (const CsvRow& row : table.rows) {
-    if (!row.error.empty()) {
+    if (!row.status.ok()) {
       return absl::InvalidArgumentError(
-          absl::StrCat(file, " line ", row.line, ": ", row.error));
+          absl::StrCat(file, " line ", row.line, ": ", row.status.message()));
     }
     lookup.rows[key(row.cells[lookup.columns[0]])] = &row;
   }
@@ -335,7 +376,7 @@ OpportunityCsvMapping MavenPipelineMapping() {
 
 absl::StatusOr<OpportunityImport> ImportOpportunityCsv(
     const std::string& path, const OpportunityCsvMapping& mapping) {
-  absl::StatusOr<CsvTable> table = ReadCsvTable(path);
+  absl::StatusOr<CsvTable> table = ReadCsvTable(path, mapping.delimiter);
   if (!table.ok()) return table.status();
   return ImportRows(*table, mapping, path, nullptr);
 }
@@ -359,33 +400,6 @@ absl::StatusOr<OpportunityImport> ImportMavenCrm(const std::string& folder) {
     return s;
   };
   return ImportRows(*pipeline, MavenPipelineMapping(), path, join);
-}
-
-absl::Status SaveOpportunities(const std::vector<Opportunity>& opportunities,
-                               KvStore* store) {
-  WriteSet writes;
-  for (const Opportunity& opp : opportunities) {
-    writes.Put(Table::kOpportunities, EncodeKey({opp.opportunity_id()}),
-               opp.SerializeAsString());
-  }
-  return store->Commit(writes);
-}
-
-absl::StatusOr<std::vector<Opportunity>> LoadOpportunities(
-    const ReadView& view) {
-  std::vector<Opportunity> result;
-  bool corrupt = false;
-  absl::Status status =
-      view.Scan(Table::kOpportunities, "", "",
-                [&](absl::string_view key, absl::string_view value) {
-                  result.emplace_back();
-                  corrupt = !result.back().ParseFromArray(
-                      value.data(), static_cast<int>(value.size()));
-                  return !corrupt;
-                });
-  if (!status.ok()) return status;
-  if (corrupt) return absl::DataLossError("unparsable stored opportunity");
-  return result;
 }
 
 }  // namespace c360

@@ -1,9 +1,23 @@
 // Reading sales opportunities from CSV files: a generic column mapping for
 // any CRM export, and an adapter for Maven Analytics' "CRM + Sales
 // Opportunities" data set that joins its four tables. A bad row is rejected
-// with its line number and reason, never dropped silently.
-#ifndef C360_ML_OPPORTUNITY_IMPORT_H_
-#define C360_ML_OPPORTUNITY_IMPORT_H_
+// with its line number and reason, never dropped silently. Files are read
+// whole into memory (exports of a few hundred thousand rows).
+//
+// Mapping file format (ParseOpportunityMapping), one "field = value" a line:
+//
+//   # comment
+//   delimiter = ;            # "," (default), ";", "|" or "\t"
+//   id = OpportunityId       # field = CSV header column
+//   price = Amount
+//   cost =                   # an empty value: the export has no such column
+//   won = Won, Closed Won    # outcome values, comma-separated
+//
+// Fields: id, customer, product, price, cost, lead_source, owner,
+// created_at, first_offer_at, closed_at, outcome, won, lost. Unnamed fields
+// keep the OpportunityCsvMapping defaults.
+#ifndef C360_SERVER_OPPORTUNITY_IMPORT_H_
+#define C360_SERVER_OPPORTUNITY_IMPORT_H_
 
 #include <cstdint>
 #include <string>
@@ -12,13 +26,13 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "c360/opportunity.pb.h"
-#include "store/kv_store.h"
 
 namespace c360 {
 
 // Which CSV column feeds which Opportunity field. An empty name means the
 // export has no such column. Dates are YYYY-MM-DD.
 struct OpportunityCsvMapping {
+  char delimiter = ',';
   std::string id = "opportunity_id";
   std::string customer = "account";
   std::string product = "product";
@@ -38,6 +52,11 @@ struct OpportunityCsvMapping {
   // when false every opportunity is imported as open (scoring only).
   bool require_outcome = true;
 };
+
+// Parses a mapping file's text (format above). InvalidArgument names the
+// line and the problem (unknown field, missing '=', bad delimiter).
+absl::StatusOr<OpportunityCsvMapping> ParseOpportunityMapping(
+    absl::string_view text);
 
 // A row that was not imported.
 struct RejectedRow {
@@ -72,15 +91,6 @@ absl::StatusOr<OpportunityImport> ImportOpportunityCsv(
 // or InvalidArgument when a file is missing or lacks a needed column.
 absl::StatusOr<OpportunityImport> ImportMavenCrm(const std::string& folder);
 
-// Stores `opportunities` in Table::kOpportunities (key: EncodeKey({id})) in
-// one atomic commit; an existing id is replaced.
-absl::Status SaveOpportunities(const std::vector<Opportunity>& opportunities,
-                               KvStore* store);
-
-// Every stored opportunity, in id order.
-absl::StatusOr<std::vector<Opportunity>> LoadOpportunities(
-    const ReadView& view);
-
 }  // namespace c360
 
-#endif  // C360_ML_OPPORTUNITY_IMPORT_H_
+#endif  // C360_SERVER_OPPORTUNITY_IMPORT_H_

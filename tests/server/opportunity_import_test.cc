@@ -1,4 +1,4 @@
-#include "ml/opportunity_import.h"
+#include "server/opportunity_import.h"
 
 #include <fstream>
 #include <memory>
@@ -6,7 +6,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "ml/csv_table.h"
+#include "ml/opportunity_store.h"
 #include "store/rocksdb_store.h"
 #include "tests/ml/maven_data.h"
 #include "tests/test_dirs.h"
@@ -121,16 +121,47 @@ TEST(OpportunityCsvTest, UnknownMappedColumnIsAnError) {
   EXPECT_THAT(imported.status().message(), HasSubstr("'account'"));
 }
 
-TEST(CsvTableTest, QuotesCrLfAndBom) {
-  absl::StatusOr<ml_internal::CsvTable> table = ml_internal::ParseCsvTable(
-      "\xEF\xBB\xBF"
-      "a,b\r\n\"x \"\"y\"\"\",2\r\n\r\n\"bad\"z,3\n");
-  ASSERT_TRUE(table.ok());
-  EXPECT_THAT(table->header, ElementsAre("a", "b"));
-  ASSERT_EQ(table->rows.size(), 2u);
-  EXPECT_THAT(table->rows[0].cells, ElementsAre("x \"y\"", "2"));
-  EXPECT_EQ(table->rows[1].line, 4);
-  EXPECT_EQ(table->rows[1].error, "text after a closing quote");
+TEST(OpportunityCsvTest, MappingFileRenamesColumnsAndOutcomes) {
+  absl::StatusOr<OpportunityCsvMapping> mapping = ParseOpportunityMapping(
+      "# a CRM export\n"
+      "delimiter = ;\n"
+      "id = OppId\n"
+      "customer = Account\n"
+      "price = Amount  # list price\n"
+      "cost = Cost\n"
+      "owner = Owner\n"
+      "created_at = Created\n"
+      "closed_at = Closed\n"
+      "outcome = Stage\n"
+      "won = Closed Won, Won\n"
+      "lost = Closed Lost\n");
+  ASSERT_TRUE(mapping.ok()) << mapping.status();
+  EXPECT_THAT(mapping->won_values, ElementsAre("Closed Won", "Won"));
+  std::string path = WriteFile(
+      "mapped.csv",
+      "OppId;Account;product;Amount;Cost;Owner;Created;Closed;Stage\n"
+      "B1;Acme;Widget;100;60;Ann;2017-01-02;2017-02-01;Closed Won\n"
+      "B2;Acme;Widget;200;;Ann;2017-01-02;2017-03-01;Closed Lost\n"
+      "B3;Acme;Widget;300;90;Ann;2017-01-02;;Negotiation\n");
+  absl::StatusOr<OpportunityImport> imported =
+      ImportOpportunityCsv(path, *mapping);
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  ASSERT_EQ(imported->opportunities.size(), 3u);
+  EXPECT_EQ(imported->opportunities[0].outcome(), OUTCOME_WON);
+  EXPECT_EQ(imported->opportunities[0].cost(), 60);
+  EXPECT_FALSE(imported->opportunities[1].has_cost());
+  EXPECT_EQ(imported->opportunities[1].outcome(), OUTCOME_LOST);
+  EXPECT_EQ(imported->opportunities[2].outcome(), OUTCOME_OPEN);
+}
+
+TEST(OpportunityCsvTest, BadMappingLinesNameTheLine) {
+  absl::Status unknown = ParseOpportunityMapping("id = X\nbudget = Y\n").status();
+  EXPECT_TRUE(absl::IsInvalidArgument(unknown));
+  EXPECT_EQ(unknown.message(), "mapping line 2: unknown field 'budget'");
+  EXPECT_TRUE(absl::IsInvalidArgument(
+      ParseOpportunityMapping("price Amount\n").status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(
+      ParseOpportunityMapping("delimiter = x\n").status()));
 }
 
 TEST(OpportunityStoreTest, SavesAndLoads) {

@@ -1,0 +1,125 @@
+// Scoring over a store: what the gRPC service and `c360 ml` answer, tested
+// in-process (the wire and its status codes: tests/e2e/scoring_e2e_test.cc).
+#include "server/scoring_service.h"
+
+#include <memory>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "ml/model_registry.h"
+#include "ml/opportunity_store.h"
+#include "ml/trainer.h"
+#include "store/rocksdb_store.h"
+#include "tests/ml/maven_data.h"
+#include "tests/test_dirs.h"
+
+namespace c360 {
+namespace {
+
+using ::testing::HasSubstr;
+
+class ScoringTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = OpenRocksDbStore({.path = NewTestDir("scoring")});
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+    ASSERT_TRUE(SaveOpportunities(MavenOpportunities(), store_.get()).ok());
+  }
+
+  // Trains a small model on the stored opportunities and publishes it.
+  void Publish() {
+    TrainerOptions options;
+    options.parameters.set_max_rounds(30);
+    options.parameters.set_nthread(1);
+    absl::StatusOr<StoredModel> model =
+        TrainHitRateModel(MavenOpportunities(), options);
+    ASSERT_TRUE(model.ok()) << model.status();
+    ModelRegistry registry(store_.get(), RegistryOptions());
+    absl::StatusOr<uint64_t> version = registry.Register(*model);
+    ASSERT_TRUE(version.ok()) << version.status();
+    ASSERT_TRUE(registry.Publish("hit_rate", *version).ok());
+  }
+
+  // A stored open opportunity with a customer.
+  static const Opportunity& OpenOpportunity() {
+    for (const Opportunity& opp : MavenOpportunities()) {
+      if (opp.outcome() == OUTCOME_OPEN && !opp.customer_id().empty()) {
+        return opp;
+      }
+    }
+    return MavenOpportunities()[0];
+  }
+
+  std::unique_ptr<KvStore> store_;
+};
+
+TEST_F(ScoringTest, NoPublishedModelIsFailedPreconditionUntilPublished) {
+  Scoring scoring(store_.get());
+  ScoreOpportunityRequest request;
+  request.set_opportunity_id(OpenOpportunity().opportunity_id());
+  absl::Status status = scoring.Score(request).status();
+  EXPECT_TRUE(absl::IsFailedPrecondition(status)) << status;
+  EXPECT_THAT(status.message(), HasSubstr("c360 ml publish"));
+  EXPECT_TRUE(absl::IsFailedPrecondition(
+      scoring.Forecast(PipelineForecastRequest()).status()));
+  Publish();
+  absl::StatusOr<ScoreOpportunityResponse> score = scoring.Score(request);
+  ASSERT_TRUE(score.ok()) << score.status();
+  EXPECT_EQ(score->model_version(), 1u);
+  EXPECT_GE(score->grade(), 1);
+  EXPECT_LE(score->grade(), 5);
+}
+
+TEST_F(ScoringTest, InlineOpportunityScoresLikeTheStoredOne) {
+  Publish();
+  Scoring scoring(store_.get());
+  ScoreOpportunityRequest by_id, inline_opp;
+  by_id.set_opportunity_id(OpenOpportunity().opportunity_id());
+  *inline_opp.mutable_opportunity() = OpenOpportunity();
+  auto stored = scoring.Score(by_id);
+  auto given = scoring.Score(inline_opp);
+  ASSERT_TRUE(stored.ok() && given.ok());
+  EXPECT_DOUBLE_EQ(stored->hit_rate(), given->hit_rate());
+  EXPECT_TRUE(absl::IsInvalidArgument(
+      scoring.Score(ScoreOpportunityRequest()).status()));
+  inline_opp.mutable_opportunity()->set_price(0);
+  EXPECT_TRUE(absl::IsInvalidArgument(scoring.Score(inline_opp).status()));
+}
+
+TEST_F(ScoringTest, WhatIfCostDefaultsToZeroWithoutAStoredCost) {
+  Publish();
+  Scoring scoring(store_.get());
+  WhatIfPriceRequest request;
+  request.set_opportunity_id(OpenOpportunity().opportunity_id());
+  request.set_min_price(100);
+  request.set_max_price(200);
+  request.set_steps(3);
+  absl::StatusOr<WhatIfPriceResponse> what_if = scoring.WhatIf(request);
+  ASSERT_TRUE(what_if.ok()) << what_if.status();
+  EXPECT_EQ(what_if->cost(), 0);
+  ASSERT_EQ(what_if->points_size(), 3);
+  EXPECT_EQ(what_if->points(1).price(), 150);
+  EXPECT_EQ(what_if->points(1).margin(), 1);
+  request.set_cost(150);  // above the lowest price
+  EXPECT_TRUE(absl::IsInvalidArgument(scoring.WhatIf(request).status()));
+  request.set_opportunity_id("no-such-id");
+  EXPECT_TRUE(absl::IsNotFound(scoring.WhatIf(request).status()));
+}
+
+TEST_F(ScoringTest, ForecastFiltersBySegment) {
+  Publish();
+  Scoring scoring(store_.get());
+  PipelineForecastRequest request;
+  request.set_segment(OpenOpportunity().account().sector());
+  absl::StatusOr<PipelineForecastResponse> forecast = scoring.Forecast(request);
+  ASSERT_TRUE(forecast.ok()) << forecast.status();
+  ASSERT_EQ(forecast->by_segment_size(), 1);
+  EXPECT_EQ(forecast->by_segment(0).key(), request.segment());
+  EXPECT_EQ(forecast->by_segment(0).count(), forecast->total().count());
+  EXPECT_GT(forecast->total().expected_revenue(), 0);
+}
+
+}  // namespace
+}  // namespace c360
