@@ -63,9 +63,10 @@ struct EntityMatch {
 class Resolver::Decision {
  public:
   Decision(const Resolver& resolver, Prepared prepared, StoreCounters counters,
-           NormalizedCache* cache)
+           NormalizedCache* cache, HotKeys* hot_keys)
       : resolver_(resolver),
         cache_(*cache),
+        hot_keys_(*hot_keys),
         repo_(resolver.store_),
         comparable_(std::move(prepared.comparable)),
         counters_(std::move(counters)),
@@ -142,21 +143,30 @@ class Resolver::Decision {
     return matches;
   }
 
-  // Entities of the records that share a usable candidate key.
+  // Entities of the records that share a usable candidate key, those
+  // sharing the most keys first, at most max_candidate_entities of them.
   absl::StatusOr<std::vector<std::string>> CandidateEntities() {
-    absl::flat_hash_set<std::string> seen;
-    std::vector<std::string> entities;
+    absl::flat_hash_map<std::string, int> shared_keys;
     const size_t cap = resolver_.options_.max_postings_per_key;
     for (const std::string& key : stored_.candidate_keys()) {
+      if (hot_keys_.contains(key)) continue;
       absl::StatusOr<std::vector<Posting>> postings = repo_.Postings(key, cap + 1);
       if (!postings.ok()) return postings.status();
-      if (postings->size() > cap) continue;
-      for (Posting& posting : *postings) {
-        if (seen.insert(posting.entity_id).second) {
-          entities.push_back(std::move(posting.entity_id));
-        }
+      if (postings->size() > cap) {
+        hot_keys_.insert(key);
+        continue;
       }
+      absl::flat_hash_set<std::string> entities_here;
+      for (Posting& posting : *postings) entities_here.insert(posting.entity_id);
+      for (const std::string& id : entities_here) ++shared_keys[id];
     }
+    std::vector<std::pair<int, std::string>> ranked;
+    for (auto& [id, count] : shared_keys) ranked.emplace_back(-count, id);
+    const size_t keep =
+        std::min(ranked.size(), resolver_.options_.max_candidate_entities);
+    std::partial_sort(ranked.begin(), ranked.begin() + keep, ranked.end());
+    std::vector<std::string> entities;
+    for (size_t i = 0; i < keep; ++i) entities.push_back(std::move(ranked[i].second));
     return entities;
   }
 
@@ -359,6 +369,7 @@ class Resolver::Decision {
 
   const Resolver& resolver_;
   NormalizedCache& cache_;
+  HotKeys& hot_keys_;
   Repository repo_;
   const ComparableRecord comparable_;
   StoreCounters counters_;
@@ -436,7 +447,7 @@ absl::StatusOr<UpsertResult> Resolver::Apply(Prepared prepared) {
     counters_ = *std::move(counters);
     counters_loaded_ = true;
   }
-  Decision decision(*this, std::move(prepared), counters_, &cache_);
+  Decision decision(*this, std::move(prepared), counters_, &cache_, &hot_keys_);
   absl::StatusOr<UpsertResult> result = decision.Run();
   if (!result.ok()) return result;
   counters_ = decision.counters();

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
@@ -35,6 +36,9 @@ struct ResolverOptions {
   // company switchboard) is too common to say anything about a person: it
   // brings no candidates and is listed by HotCandidateKeys.
   size_t max_postings_per_key = 50;
+  // Most candidate entities scored for a new record: those sharing the most
+  // candidate keys with it.
+  size_t max_candidate_entities = 12;
   // Most members of a candidate entity compared with a new record.
   size_t max_members_compared = 50;
   // Normalized records kept in memory for comparisons (cleared when full).
@@ -87,6 +91,9 @@ class Resolver {
   // write records, so a decision that commits refreshes its record's entry.
   using NormalizedCache =
       absl::flat_hash_map<std::string, std::shared_ptr<const ComparableRecord>>;
+  // Candidate keys found overfull: postings only grow, so they stay so (an
+  // update that shrinks one is rare and only costs recall until restart).
+  using HotKeys = absl::flat_hash_set<std::string>;
 
   // A record made ready for a decision, outside the lock.
   struct Prepared {
@@ -110,6 +117,7 @@ class Resolver {
   bool counters_loaded_ ABSL_GUARDED_BY(mutex_) = false;
   StoreCounters counters_ ABSL_GUARDED_BY(mutex_);
   NormalizedCache cache_ ABSL_GUARDED_BY(mutex_);
+  HotKeys hot_keys_ ABSL_GUARDED_BY(mutex_);
 };
 
 // Candidate keys held by more than `max_postings` records, with their
