@@ -17,12 +17,10 @@
 #include "absl/strings/string_view.h"
 #include "c360/profile.pb.h"
 #include "c360/storage.pb.h"
+#include "resolver/normalized_record.h"
 #include "store/kv_store.h"
 
 namespace c360 {
-
-// The phone region for records of a source (see ResolverOptions).
-using RegionForSource = std::function<const std::string&(const std::string&)>;
 
 // Builds the profile of `entity` from its member records.
 Profile BuildProfile(const EntityState& entity,

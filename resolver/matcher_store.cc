@@ -35,7 +35,7 @@ absl::StatusOr<uint64_t> LatestVersion(const ReadView& view) {
 }
 
 std::vector<ComparableRecord> ComparableRecords(const ReadView& view,
-                                                const SourceRegion& region_for,
+                                                const RegionForSource& region_for,
                                                 absl::Status* status) {
   std::vector<ComparableRecord> records;
   *status = Repository(&view).ScanRecords([&](const StoredRecord& stored) {
@@ -49,7 +49,7 @@ std::vector<ComparableRecord> ComparableRecords(const ReadView& view,
 }  // namespace
 
 absl::StatusOr<TrainedMatcher> TrainMatcher(const ReadView& view,
-                                            const SourceRegion& region_for,
+                                            const RegionForSource& region_for,
                                             NicknameTable nicknames,
                                             const MatcherTraining& options) {
   absl::Status read;

@@ -17,9 +17,6 @@
 
 namespace c360 {
 
-// The phone region of a source's records (ResolverOptions, RegionFor).
-using SourceRegion = std::function<const std::string&(const std::string&)>;
-
 struct MatcherTraining {
   BlockingOptions blocking;
   EmOptions em;
@@ -36,7 +33,7 @@ struct TrainedMatcher {
 // FailedPrecondition when the store holds too few records or no candidate
 // pairs, or EM degenerates; nothing is stored then.
 absl::StatusOr<TrainedMatcher> TrainMatcher(const ReadView& view,
-                                            const SourceRegion& region_for,
+                                            const RegionForSource& region_for,
                                             NicknameTable nicknames,
                                             const MatcherTraining& options);
 

@@ -3,6 +3,7 @@
 #ifndef C360_RESOLVER_NORMALIZED_RECORD_H_
 #define C360_RESOLVER_NORMALIZED_RECORD_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,9 @@ struct NormalizedName {
   // Mikko" and "Mikko Virtanen" both occur).
   std::vector<std::string> unordered;
 };
+
+// The phone region for records of a source (ResolverOptions, RegionFor).
+using RegionForSource = std::function<const std::string&(const std::string&)>;
 
 struct NormalizedRecord {
   RecordKey key;

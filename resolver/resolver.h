@@ -85,6 +85,9 @@ class Resolver {
   // The phone region used for records of `source`.
   const std::string& RegionFor(const std::string& source) const;
 
+  // The decider every decision uses.
+  const MatchDecider& decider() const { return *decider_; }
+
  private:
   class Decision;
   // Normalized forms of stored records by RecordKeyString. Only decisions

@@ -16,6 +16,9 @@ int RunHotKeys(int argc, char** argv);
 int RunEval(int argc, char** argv);
 int RunCheck(int argc, char** argv);
 int RunWatch(int argc, char** argv);
+int RunTrainMatcher(int argc, char** argv);
+int RunMatchReport(int argc, char** argv);
+int RunExplain(int argc, char** argv);
 int RunMl(int argc, char** argv);
 
 }  // namespace c360

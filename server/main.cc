@@ -22,6 +22,9 @@ constexpr Command kCommands[] = {
     {"hot-keys", "list candidate keys too common to match on", c360::RunHotKeys},
     {"eval", "measure entities against known answers", c360::RunEval},
     {"check", "verify the store's invariants", c360::RunCheck},
+    {"train-matcher", "learn the match model from the stored records", c360::RunTrainMatcher},
+    {"match-report", "print the active match model's levels and weights", c360::RunMatchReport},
+    {"explain", "why two records or entities match or not", c360::RunExplain},
     {"ml", "hit-rate models: import, train, score, what-if, forecast", c360::RunMl},
 };
 

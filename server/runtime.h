@@ -23,7 +23,8 @@ struct RuntimeOptions {
 class Runtime {
  public:
   // Opens the store (creating it when missing) and builds the resolver with
-  // the v1 rule decider. Unavailable when another process holds the store.
+  // the store's active match model, or the v1 rules when none was trained.
+  // Unavailable when another process holds the store.
   static absl::StatusOr<std::unique_ptr<Runtime>> Open(
       const RuntimeOptions& options);
 
@@ -33,6 +34,9 @@ class Runtime {
   const ProfileReader& profiles() const { return *profiles_; }
   // The phone region per source, as the resolver uses it.
   RegionForSource region_for() const;
+  // The version of the active match model; 0 when the v1 rules decide
+  // because no model was trained yet.
+  uint64_t matcher_version() const { return matcher_version_; }
   // Hears of every change the resolver commits.
   ChangeNotifier& changes() { return changes_; }
 
@@ -43,6 +47,7 @@ class Runtime {
   ChangeNotifier changes_;
   std::unique_ptr<Resolver> resolver_;
   std::unique_ptr<ProfileReader> profiles_;
+  uint64_t matcher_version_ = 0;
 };
 
 }  // namespace c360

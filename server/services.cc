@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "resolver/explain.h"
 #include "resolver/finder.h"
 #include "server/ingest.h"
 #include "store/repository.h"
@@ -155,6 +156,22 @@ grpc::Status ProfileServiceImpl::WatchChanges(
                     request->from_sequence(), request->follow(), sink);
   if (!followed.ok()) return ToGrpcStatus(followed);
   return context->IsCancelled() ? grpc::Status::CANCELLED : grpc::Status::OK;
+}
+
+grpc::Status ProfileServiceImpl::ExplainMatch(grpc::ServerContext*,
+                                              const ExplainMatchRequest* request,
+                                              ExplainMatchResponse* response) {
+  const MatchDecider& decider = runtime_->resolver().decider();
+  absl::StatusOr<Explanation> explained =
+      c360::ExplainMatch(runtime_->store(), decider, runtime_->region_for(),
+                         request->left(), request->right());
+  if (!explained.ok()) return ToGrpcStatus(explained.status());
+  *response->mutable_evidence() = std::move(explained->evidence);
+  *response->mutable_left_record() = std::move(explained->left_record);
+  response->set_decision(explained->decision);
+  response->set_link_threshold(decider.link_threshold());
+  response->set_review_threshold(decider.review_threshold());
+  return grpc::Status::OK;
 }
 
 }  // namespace c360

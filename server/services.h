@@ -46,6 +46,9 @@ class ProfileServiceImpl final : public ProfileService::Service {
   grpc::Status WatchChanges(grpc::ServerContext* context,
                             const WatchChangesRequest* request,
                             grpc::ServerWriter<ChangeEvent>* writer) override;
+  grpc::Status ExplainMatch(grpc::ServerContext* context,
+                            const ExplainMatchRequest* request,
+                            ExplainMatchResponse* response) override;
 
  private:
   Runtime* runtime_;

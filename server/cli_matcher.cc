@@ -1,0 +1,132 @@
+// c360 train-matcher, match-report, explain: the learned match model.
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "c360/service.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "resolver/matcher_store.h"
+#include "server/cli_util.h"
+#include "server/commands.h"
+#include "server/json_text.h"
+#include "server/runtime.h"
+
+namespace c360 {
+namespace {
+
+absl::StatusOr<std::unique_ptr<Runtime>> OpenStore(const Args& args) {
+  RuntimeOptions options;
+  options.db_path = args.Get("db");
+  return Runtime::Open(options);
+}
+
+// One JSON object per field: its levels with m, u and weight.
+std::string FieldsJson(const MatchModel& model) {
+  std::string json = "[";
+  for (int f = 0; f < kNumComparisonFields; ++f) {
+    const FieldSchema& field = ComparisonSchema()[f];
+    absl::StrAppend(&json, f ? ",\n  " : "\n  ", "{\"field\": ",
+                    JsonString(field.name), ", \"levels\": [");
+    for (size_t l = 1; l < field.levels.size(); ++l) {
+      const LevelProbabilities& p = model.params().levels[f][l];
+      absl::StrAppendFormat(&json,
+                            "%s{\"level\": %s, \"m\": %.6g, \"u\": %.6g, "
+                            "\"weight\": %.3f}",
+                            l > 1 ? ", " : "", JsonString(field.levels[l]), p.m,
+                            p.u, model.LevelWeight(f, static_cast<int>(l)));
+    }
+    absl::StrAppend(&json, "]}");
+  }
+  return json + "\n]";
+}
+
+}  // namespace
+
+int RunTrainMatcher(int argc, char** argv) {
+  Args args("c360 train-matcher [--db DIR]",
+            "Learns the Fellegi-Sunter match model from the store's records "
+            "without known answers (u from random pairs, m by EM over the "
+            "blocked pairs, term frequencies of names), stores it as a new "
+            "version and makes it active for later resolution. A failed "
+            "training leaves the previous model active. Stop the server "
+            "first: one process opens a store.");
+  args.Option("db", "local store folder", "c360-data");
+  args.Option("nicknames", "nickname and transliteration groups",
+              absl::StrCat(C360_DATA_DIR, "/nicknames.tsv"));
+  if (auto exit = ParseArgs(args, "train-matcher", argc, argv)) return *exit;
+  absl::StatusOr<NicknameTable> nicknames = NicknameTable::Load(args.Get("nicknames"));
+  if (!nicknames.ok()) return Fail("train-matcher", nicknames.status());
+  auto runtime = OpenStore(args);
+  if (!runtime.ok()) return Fail("train-matcher", runtime.status());
+  absl::Time start = absl::Now();
+  absl::StatusOr<TrainedMatcher> trained = TrainMatcher(
+      (*runtime)->store(), (*runtime)->region_for(), *std::move(nicknames), {});
+  if (!trained.ok()) return Fail("train-matcher", trained.status());
+  absl::StatusOr<uint64_t> version = SaveActiveMatcher((*runtime)->store(), *trained->model);
+  if (!version.ok()) return Fail("train-matcher", version.status());
+  std::printf(
+      "{\"version\": %llu, \"records\": %lld, \"candidate_pairs\": %lld, "
+      "\"em_iterations\": %d, \"converged\": %s, \"seconds\": %.3f}\n",
+      static_cast<unsigned long long>(*version),
+      static_cast<long long>(trained->records),
+      static_cast<long long>(trained->report.candidate_pairs),
+      trained->report.iterations, trained->report.converged ? "true" : "false",
+      absl::ToDoubleSeconds(absl::Now() - start));
+  return kExitOk;
+}
+
+int RunMatchReport(int argc, char** argv) {
+  Args args("c360 match-report [--db DIR]",
+            "Prints the active match model as JSON: every comparison level's "
+            "m and u probability and weight (log2 m/u), the prior and the "
+            "link and review thresholds.");
+  args.Option("db", "local store folder", "c360-data");
+  if (auto exit = ParseArgs(args, "match-report", argc, argv)) return *exit;
+  auto runtime = OpenStore(args);
+  if (!runtime.ok()) return Fail("match-report", runtime.status());
+  auto active = LoadActiveMatcher((*runtime)->store());
+  if (!active.ok()) return Fail("match-report", active.status());
+  const MatchModel& model = *active->second;
+  std::printf(
+      "{\"version\": %llu, \"prior\": %.6g, \"link_probability\": %.3f, "
+      "\"link_weight\": %.3f, \"review_probability\": %.3f, "
+      "\"review_weight\": %.3f,\n\"fields\": %s}\n",
+      static_cast<unsigned long long>(active->first), model.params().prior,
+      model.params().link_probability, model.link_threshold(),
+      model.params().review_probability, model.review_threshold(),
+      FieldsJson(model).c_str());
+  return kExitOk;
+}
+
+int RunExplain(int argc, char** argv) {
+  Args args("c360 explain LEFT RIGHT",
+            "Explains over gRPC why two records, a record and an entity, or "
+            "two entities are or are not the same person: each field's values, "
+            "comparison level and weight, the total and the decision.");
+  args.Positionals("LEFT, RIGHT  a record key source/source_id or an entity id");
+  args.Option("server", "server address", "127.0.0.1:50051");
+  if (auto exit = ParseArgs(args, "explain", argc, argv)) return *exit;
+  if (args.positionals().size() != 2) {
+    return Fail("explain", absl::InvalidArgumentError("give LEFT and RIGHT"));
+  }
+  ExplainMatchRequest request;
+  request.set_left(args.positionals()[0]);
+  request.set_right(args.positionals()[1]);
+  ExplainMatchResponse response;
+  grpc::ClientContext context;
+  grpc::Status status =
+      ProfileService::NewStub(grpc::CreateChannel(args.Get("server"),
+                                                  grpc::InsecureChannelCredentials()))
+          ->ExplainMatch(&context, request, &response);
+  if (!status.ok()) {
+    return Fail("explain", absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                                        status.error_message()));
+  }
+  std::printf("%s\n", ToJson(response).c_str());
+  return kExitOk;
+}
+
+}  // namespace c360
