@@ -142,12 +142,25 @@ double EmStep(const std::vector<WeightedPattern>& patterns,
   return change;
 }
 
+constexpr double kMaxPlausiblePrior = 0.99;
+
 absl::Status CheckDegenerate(const MatchModelParams& params, int iteration) {
   const double prior = params.prior;
-  if (std::isnan(prior) || prior < 1e-9 || prior > 1 - 1e-9) {
+  if (std::isnan(prior) || prior < 1e-9) {
     return absl::FailedPreconditionError(absl::StrCat(
         "EM degenerated at iteration ", iteration, ": P(match) = ", prior,
         "; the candidate pairs hold no separable matches"));
+  }
+  // Nearly every blocked pair a match means the two classes stopped being
+  // "same person" and "different people": pairs that share a household
+  // (family name, address, phone, e-mail) fill the match class. Such a model
+  // would link whole families.
+  if (prior > kMaxPlausiblePrior) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "EM collapsed at iteration ", iteration, ": P(match) of a blocked pair = ",
+        prior, " > ", kMaxPlausiblePrior,
+        "; the blocked pairs are dominated by look-alikes that are not the same "
+        "person (households, colleagues), which two classes cannot separate"));
   }
   for (const auto& field : params.levels) {
     for (const LevelProbabilities& level : field) {

@@ -4,7 +4,6 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "c360/service.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
@@ -21,26 +20,6 @@ absl::StatusOr<std::unique_ptr<Runtime>> OpenStore(const Args& args) {
   RuntimeOptions options;
   options.db_path = args.Get("db");
   return Runtime::Open(options);
-}
-
-// One JSON object per field: its levels with m, u and weight.
-std::string FieldsJson(const MatchModel& model) {
-  std::string json = "[";
-  for (int f = 0; f < kNumComparisonFields; ++f) {
-    const FieldSchema& field = ComparisonSchema()[f];
-    absl::StrAppend(&json, f ? ",\n  " : "\n  ", "{\"field\": ",
-                    JsonString(field.name), ", \"levels\": [");
-    for (size_t l = 1; l < field.levels.size(); ++l) {
-      const LevelProbabilities& p = model.params().levels[f][l];
-      absl::StrAppendFormat(&json,
-                            "%s{\"level\": %s, \"m\": %.6g, \"u\": %.6g, "
-                            "\"weight\": %.3f}",
-                            l > 1 ? ", " : "", JsonString(field.levels[l]), p.m,
-                            p.u, model.LevelWeight(f, static_cast<int>(l)));
-    }
-    absl::StrAppend(&json, "]}");
-  }
-  return json + "\n]";
 }
 
 }  // namespace
@@ -97,7 +76,7 @@ int RunMatchReport(int argc, char** argv) {
       static_cast<unsigned long long>(active->first), model.params().prior,
       model.params().link_probability, model.link_threshold(),
       model.params().review_probability, model.review_threshold(),
-      FieldsJson(model).c_str());
+      MatchModelFieldsJson(model).c_str());
   return kExitOk;
 }
 

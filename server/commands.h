@@ -19,6 +19,7 @@ int RunWatch(int argc, char** argv);
 int RunTrainMatcher(int argc, char** argv);
 int RunMatchReport(int argc, char** argv);
 int RunExplain(int argc, char** argv);
+int RunEvalBulk(int argc, char** argv);
 int RunMl(int argc, char** argv);
 
 }  // namespace c360

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "resolver/record_validator.h"
 
@@ -49,6 +50,25 @@ std::string JsonString(absl::string_view text) {
   }
   out += '"';
   return out;
+}
+
+std::string MatchModelFieldsJson(const MatchModel& model) {
+  std::string json = "[";
+  for (int f = 0; f < kNumComparisonFields; ++f) {
+    const FieldSchema& field = ComparisonSchema()[f];
+    absl::StrAppend(&json, f ? ",\n  " : "\n  ", "{\"field\": ",
+                    JsonString(field.name), ", \"levels\": [");
+    for (size_t l = 1; l < field.levels.size(); ++l) {
+      const LevelProbabilities& p = model.params().levels[f][l];
+      absl::StrAppendFormat(&json,
+                            "%s{\"level\": %s, \"m\": %.6g, \"u\": %.6g, "
+                            "\"weight\": %.3f}",
+                            l > 1 ? ", " : "", JsonString(field.levels[l]), p.m,
+                            p.u, model.LevelWeight(f, static_cast<int>(l)));
+    }
+    absl::StrAppend(&json, "]}");
+  }
+  return json + "\n]";
 }
 
 }  // namespace c360

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "resolver/match_model.h"
 
 namespace c360 {
 
@@ -13,6 +14,10 @@ namespace c360 {
 // anything (a rejected row), so each byte that is not part of valid UTF-8
 // becomes U+FFFD.
 std::string JsonString(absl::string_view text);
+
+// A JSON array with one object per comparison field of the model: each
+// level's m and u probability and weight (log2 m/u).
+std::string MatchModelFieldsJson(const MatchModel& model);
 
 }  // namespace c360
 

@@ -25,6 +25,7 @@ constexpr Command kCommands[] = {
     {"train-matcher", "learn the match model from the stored records", c360::RunTrainMatcher},
     {"match-report", "print the active match model's levels and weights", c360::RunMatchReport},
     {"explain", "why two records or entities match or not", c360::RunExplain},
+    {"eval-bulk", "bulk match quality on FEBRL or generated data", c360::RunEvalBulk},
     {"ml", "hit-rate models: import, train, score, what-if, forecast", c360::RunMl},
 };
 

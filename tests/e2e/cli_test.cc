@@ -52,7 +52,8 @@ void Write(const std::string& path, const std::string& text) {
 
 TEST(CliTest, EveryCommandHasHelp) {
   for (const char* command :
-       {"gen", "ingest", "serve", "profile", "find", "hot-keys", "eval", "check", "watch"}) {
+       {"gen", "ingest", "serve", "profile", "find", "hot-keys", "eval", "check", "watch",
+        "train-matcher", "match-report", "explain", "eval-bulk"}) {
     CommandRun run = C360(absl::StrCat(command, " --help"));
     EXPECT_EQ(run.exit_code, 0) << command;
     EXPECT_THAT(run.out, HasSubstr("usage: c360 ")) << command;
@@ -122,6 +123,22 @@ TEST(CliTest, GeneratedSourcesLoadWithTheirMappingsAndEvaluate) {
   CommandRun hot = C360(absl::StrCat("hot-keys --db ", dir, "/db --max-postings 2"));
   EXPECT_EQ(hot.exit_code, 0);
   EXPECT_THAT(hot.out, HasSubstr("\"key\": \""));
+}
+
+TEST(CliTest, FebrlTrainsAModelThatLinksAtItsOwnThreshold) {
+  CommandRun run = C360(absl::StrCat("eval-bulk ", C360_SOURCE_DIR,
+                                     "/../shared/data/febrl/dataset1.csv"));
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  EXPECT_THAT(run.out, HasSubstr("\"pairwise\": {\"precision\": 1.00000, "
+                                 "\"recall\": 1.00000"));
+}
+
+// The generator's households and colleagues collapse EM's two classes on
+// 2000 people: the model is refused with the reason.
+TEST(CliTest, CollapsedEmIsRefused) {
+  CommandRun run = C360("eval-bulk --generated 2000 --seed 42");
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_THAT(run.out, HasSubstr("EM collapsed"));
 }
 
 TEST(CliTest, MissingInputsFailClearly) {
