@@ -7,12 +7,10 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
-#include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/time_util.h"
 #include "resolver/em_trainer.h"
+#include "resolver/identifiers.h"
 #include "resolver/normalized_record.h"
 #include "store/repository.h"
 
@@ -21,30 +19,9 @@ namespace {
 
 using google::protobuf::Timestamp;
 
-// FNV-1a over the deterministic serialization: stable across processes and
-// builds, unlike std::hash or absl::Hash, because it is persisted.
-uint64_t Fingerprint(const SourceRecord& record) {
-  SourceRecord content = record;
-  content.clear_observed_at();
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream out(&stream);
-    out.SetSerializationDeterministic(true);
-    content.SerializeToCodedStream(&out);
-  }
-  uint64_t hash = 14695981039346656037ull;
-  for (unsigned char c : bytes) hash = (hash ^ c) * 1099511628211ull;
-  return hash;
-}
-
 Timestamp Now() {
   return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
       absl::ToUnixNanos(absl::Now()));
-}
-
-std::string EntityIdFor(uint64_t number) {
-  return absl::StrFormat("E%010d", number);
 }
 
 struct EntityMatch {
@@ -399,7 +376,7 @@ Resolver::Prepared Resolver::Prepare(const SourceRecord& record) const {
   SourceRecord* stored = prepared.stored.mutable_record();
   *stored = record;
   if (!stored->has_observed_at()) *stored->mutable_observed_at() = Now();
-  prepared.stored.set_content_hash(Fingerprint(*stored));
+  prepared.stored.set_content_hash(ContentFingerprint(*stored));
   prepared.comparable = MakeComparable(*stored, RegionFor(stored->source()));
   for (std::string& key : BlockingKeys(prepared.comparable)) {
     prepared.stored.add_candidate_keys(std::move(key));

@@ -9,6 +9,7 @@ namespace c360 {
 
 int RunGen(int argc, char** argv);
 int RunIngest(int argc, char** argv);
+int RunBulkLoad(int argc, char** argv);
 int RunServe(int argc, char** argv);
 int RunProfile(int argc, char** argv);
 int RunFind(int argc, char** argv);

@@ -15,6 +15,7 @@ struct Command {
 constexpr Command kCommands[] = {
     {"gen", "write sample data of four source systems", c360::RunGen},
     {"ingest", "load a source file (JSON Lines or mapped CSV)", c360::RunIngest},
+    {"bulk-load", "initial load of an empty store, resolved in bulk", c360::RunBulkLoad},
     {"serve", "serve the gRPC API over the local store", c360::RunServe},
     {"profile", "fetch a unified profile over gRPC", c360::RunProfile},
     {"find", "search profiles by e-mail, phone, name + birth date", c360::RunFind},

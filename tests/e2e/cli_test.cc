@@ -12,6 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/e2e/command_run.h"
 #include "tests/test_dirs.h"
 
 namespace c360 {
@@ -19,32 +20,6 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
-
-struct CommandRun {
-  int exit_code;
-  std::string out;
-};
-
-// Runs `c360 ARGS` through the shell, stderr merged into out.
-CommandRun C360(const std::string& args) {
-  std::string command = absl::StrCat(C360_BINARY, " ", args, " 2>&1");
-  FILE* pipe = popen(command.c_str(), "r");
-  CommandRun run{-1, ""};
-  if (pipe == nullptr) return run;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) run.out.append(buffer, n);
-  int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
-
-std::vector<std::string> Lines(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return absl::StrSplit(text.str(), '\n', absl::SkipEmpty());
-}
 
 void Write(const std::string& path, const std::string& text) {
   std::ofstream(path) << text;
@@ -86,7 +61,7 @@ TEST(CliTest, IngestRejectsBadRowsWithLineAndReasonAndKeepsTheRest) {
   EXPECT_EQ(first.exit_code, 3) << first.out;
   EXPECT_THAT(first.out, HasSubstr("\"rows\": 5, \"rejected\": 3"));
   EXPECT_THAT(first.out, HasSubstr("\"created\":\"2\""));
-  std::vector<std::string> rejects = Lines(file + ".rejects.jsonl");
+  std::vector<std::string> rejects = ReadLines(file + ".rejects.jsonl");
   ASSERT_THAT(rejects, SizeIs(3));
   EXPECT_THAT(rejects[0], HasSubstr("\"line\":2"));
   EXPECT_THAT(rejects[0], HasSubstr("emails[0]"));

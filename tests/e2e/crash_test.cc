@@ -17,6 +17,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "server/generator.h"
+#include "tests/e2e/command_run.h"
 #include "tests/e2e/server_process.h"
 #include "tests/test_dirs.h"
 
@@ -52,18 +53,6 @@ UpsertSummary StreamAll(const std::string& address,
   return summary;
 }
 
-std::string Check(const std::string& db, int* exit_code) {
-  std::string command = absl::StrCat(C360_BINARY, " check --db ", db, " 2>&1");
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string out;
-  char buffer[1024];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) out.append(buffer, n);
-  int status = pclose(pipe);
-  *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
-}
-
 TEST(CrashTest, KilledServerLeavesAConsistentStoreAndResendCompletesIt) {
   const std::string db = NewTestDir("crash") + "/db";
   const std::vector<SourceRecord> records = Sample();
@@ -75,9 +64,8 @@ TEST(CrashTest, KilledServerLeavesAConsistentStoreAndResendCompletesIt) {
     absl::SleepFor(absl::Milliseconds(100 + random() % 600));
     server.Stop(SIGKILL);
     client.join();
-    int exit_code = 0;
-    std::string report = Check(db, &exit_code);
-    ASSERT_EQ(exit_code, 0) << "after kill " << kill << ": " << report;
+    CommandRun check = C360(absl::StrCat("check --db ", db));
+    ASSERT_EQ(check.exit_code, 0) << "after kill " << kill << ": " << check.out;
   }
   ServerProcess server(C360_BINARY, db);
   ASSERT_FALSE(server.address().empty());
@@ -85,10 +73,9 @@ TEST(CrashTest, KilledServerLeavesAConsistentStoreAndResendCompletesIt) {
   EXPECT_EQ(summary.received(), static_cast<int64_t>(records.size()));
   EXPECT_EQ(summary.rejected(), 0);
   ASSERT_EQ(server.Terminate(), 0);
-  int exit_code = 0;
-  std::string report = Check(db, &exit_code);
-  ASSERT_EQ(exit_code, 0) << report;
-  EXPECT_THAT(report, HasSubstr(absl::StrCat("\"records\": ", records.size(), ",")));
+  CommandRun check = C360(absl::StrCat("check --db ", db));
+  ASSERT_EQ(check.exit_code, 0) << check.out;
+  EXPECT_THAT(check.out, HasSubstr(absl::StrCat("\"records\": ", records.size(), ",")));
 }
 
 }  // namespace

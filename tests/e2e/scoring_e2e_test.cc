@@ -14,6 +14,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "tests/e2e/server_process.h"
+#include "tests/e2e/command_run.h"
 #include "tests/test_dirs.h"
 
 namespace c360 {
@@ -23,25 +24,6 @@ using ::testing::HasSubstr;
 
 // An open Maven deal with an account (sales_pipeline.csv: Engaging).
 constexpr char kOpenId[] = "UP409DSB";
-
-struct CommandRun {
-  int exit_code;
-  std::string out;
-};
-
-// Runs `c360 ARGS` through the shell, stderr merged into out.
-CommandRun C360(const std::string& args) {
-  std::string command = absl::StrCat(C360_BINARY, " ", args, " 2>&1");
-  FILE* pipe = popen(command.c_str(), "r");
-  CommandRun run{-1, ""};
-  if (pipe == nullptr) return run;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) run.out.append(buffer, n);
-  int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
 
 std::string MavenFolder() {
   return std::string(C360_SOURCE_DIR) + "/../shared/data/maven_crm";
