@@ -4,4 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build.sh
-"${BUILD_DIR:-build}/bench/c360_bench" --people "${PEOPLE:-46000}" --runs "${RUNS:-3}"
+bench="${BUILD_DIR:-build}/bench/c360_bench"
+"$bench" --people "${PEOPLE:-46000}" --runs "${RUNS:-3}"
+"$bench" --bulk --people "${PEOPLE:-46000}" --runs "${RUNS:-3}"
