@@ -21,7 +21,6 @@
 #include "c360/service.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "resolver/bulk_loader.h"
-#include "resolver/rule_decider.h"
 #include "server/args.h"
 #include "server/generator.h"
 #include "server/runtime.h"
@@ -54,14 +53,19 @@ void PrintLatency(const char* name, const Percentiles& p, size_t calls) {
   std::fflush(stdout);
 }
 
+// A runtime over a new, empty store in `dir`.
+absl::StatusOr<std::unique_ptr<Runtime>> FreshRuntime(const std::string& dir) {
+  std::filesystem::remove_all(dir);
+  RuntimeOptions options;
+  options.db_path = dir;
+  return Runtime::Open(options);
+}
+
 // Loads every record into a fresh store; returns records per second.
 absl::StatusOr<double> IngestOnce(const std::vector<SourceRecord>& records,
                                   const std::string& dir,
                                   std::unique_ptr<Runtime>* kept) {
-  std::filesystem::remove_all(dir);
-  RuntimeOptions options;
-  options.db_path = dir;
-  auto runtime = Runtime::Open(options);
+  auto runtime = FreshRuntime(dir);
   if (!runtime.ok()) return runtime.status();
   absl::Time start = absl::Now();
   for (size_t i = 0; i < records.size(); i += kChunk) {
@@ -96,15 +100,13 @@ void PrintBulkPhases(const BulkLoadReport& report) {
 absl::StatusOr<double> BulkLoadOnce(const std::vector<SourceRecord>& records,
                                     const std::string& dir,
                                     std::unique_ptr<Runtime>* kept) {
-  std::filesystem::remove_all(dir);
-  RuntimeOptions options;
-  options.db_path = dir;
-  auto runtime = Runtime::Open(options);
+  auto runtime = FreshRuntime(dir);
   if (!runtime.ok()) return runtime.status();
   BulkLoadOptions bulk;
   bulk.region_for = (*runtime)->region_for();
   absl::Time start = absl::Now();
-  auto report = BulkLoad((*runtime)->store(), records, *NewRuleDecider(), bulk);
+  auto report = BulkLoad((*runtime)->store(), records,
+                         (*runtime)->resolver().decider(), bulk);
   if (!report.ok()) return report.status();
   double seconds = absl::ToDoubleSeconds(absl::Now() - start);
   PrintBulkPhases(*report);
