@@ -211,34 +211,41 @@ absl::StatusOr<std::string> ParsePhone(absl::string_view phone,
   return e164;
 }
 
-// libphonenumber parses with ICU regular expressions, tens of microseconds a
-// number, and the resolver and profile reads see the same numbers again and
-// again: remember recent answers. Cleared when full rather than LRU, which
-// keeps it a plain map under one lock.
-class PhoneMemo {
+// Remembers recent answers of a costly pure function of a string: phone
+// parsing (libphonenumber runs ICU regular expressions, tens of microseconds
+// a number) and transliteration of non-ASCII names, which the resolver and
+// profile reads meet again and again. Cleared when full rather than LRU,
+// which keeps it a plain map under one lock.
+template <typename Answer>
+class Memo {
  public:
-  std::optional<absl::StatusOr<std::string>> Find(const std::string& key) {
-    absl::MutexLock lock(&mutex_);
-    auto it = answers_.find(key);
-    if (it == answers_.end()) return std::nullopt;
-    return it->second;
-  }
-
-  void Insert(std::string key, absl::StatusOr<std::string> answer) {
+  template <typename Compute>
+  Answer Get(std::string key, const Compute& compute) {
+    {
+      absl::MutexLock lock(&mutex_);
+      auto it = answers_.find(key);
+      if (it != answers_.end()) return it->second;
+    }
+    Answer answer = compute();
     absl::MutexLock lock(&mutex_);
     if (answers_.size() >= kCapacity) answers_.clear();
-    answers_.emplace(std::move(key), std::move(answer));
+    answers_.emplace(std::move(key), answer);
+    return answer;
   }
 
  private:
   static constexpr size_t kCapacity = 1 << 18;
   absl::Mutex mutex_;
-  absl::flat_hash_map<std::string, absl::StatusOr<std::string>> answers_
-      ABSL_GUARDED_BY(mutex_);
+  absl::flat_hash_map<std::string, Answer> answers_ ABSL_GUARDED_BY(mutex_);
 };
 
-PhoneMemo& PhoneCache() {
-  static auto* const memo = new PhoneMemo();
+Memo<absl::StatusOr<std::string>>& PhoneMemo() {
+  static auto* const memo = new Memo<absl::StatusOr<std::string>>();
+  return *memo;
+}
+
+Memo<std::string>& NameMemo() {
+  static auto* const memo = new Memo<std::string>();
   return *memo;
 }
 
@@ -249,7 +256,8 @@ std::string NormalizeName(absl::string_view name) {
   if (std::all_of(name.begin(), name.end(), absl::ascii_isascii)) {
     return TokensOf(name);
   }
-  return TokensOf(TransliterateToAscii(name));
+  return NameMemo().Get(std::string(name),
+                        [&] { return TokensOf(TransliterateToAscii(name)); });
 }
 
 std::string FoldNameVariants(absl::string_view normalized_name) {
@@ -268,13 +276,8 @@ std::vector<std::string> NameTokens(absl::string_view normalized_name) {
 
 absl::StatusOr<std::string> NormalizePhone(absl::string_view phone,
                                            absl::string_view default_region) {
-  std::string key = absl::StrCat(default_region, "|", phone);
-  if (std::optional<absl::StatusOr<std::string>> cached = PhoneCache().Find(key)) {
-    return *std::move(cached);
-  }
-  absl::StatusOr<std::string> e164 = ParsePhone(phone, default_region);
-  PhoneCache().Insert(std::move(key), e164);
-  return e164;
+  return PhoneMemo().Get(absl::StrCat(default_region, "|", phone),
+                         [&] { return ParsePhone(phone, default_region); });
 }
 
 absl::StatusOr<std::string> NormalizeEmail(absl::string_view email) {
