@@ -77,8 +77,4 @@ std::vector<std::string> BlockingKeys(const ComparableRecord& record) {
   return keys;
 }
 
-std::string CandidateKeyKind(const std::string& key) {
-  return key.substr(0, key.find(':'));
-}
-
 }  // namespace c360

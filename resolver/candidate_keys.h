@@ -29,9 +29,6 @@ std::vector<std::string> CandidateKeys(const NormalizedRecord& record);
 // city, street + house number, street + postcode.
 std::vector<std::string> BlockingKeys(const ComparableRecord& record);
 
-// The key kind ("em", "ph", ...) of a candidate key.
-std::string CandidateKeyKind(const std::string& key);
-
 }  // namespace c360
 
 #endif  // C360_RESOLVER_CANDIDATE_KEYS_H_

@@ -7,8 +7,6 @@ namespace {
 
 constexpr int kMaxListedRejections = 1000;
 
-}  // namespace
-
 void CountOutcome(UpsertOutcome outcome, UpsertSummary* summary) {
   switch (outcome) {
     case CREATED: summary->set_created(summary->created() + 1); break;
@@ -19,6 +17,8 @@ void CountOutcome(UpsertOutcome outcome, UpsertSummary* summary) {
     default: break;
   }
 }
+
+}  // namespace
 
 absl::Status ResolveChunk(Resolver& resolver,
                           const std::vector<SourceRecord>& chunk,

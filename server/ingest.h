@@ -21,9 +21,6 @@ absl::Status ResolveChunk(Resolver& resolver,
                           const std::vector<SourceRecord>& chunk,
                           int64_t first_index, UpsertSummary* summary);
 
-// Adds one outcome to the summary's counters.
-void CountOutcome(UpsertOutcome outcome, UpsertSummary* summary);
-
 }  // namespace c360
 
 #endif  // C360_SERVER_INGEST_H_

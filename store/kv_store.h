@@ -29,7 +29,6 @@ enum class Table {
   kModels,         // (model family, version) -> a stored model
   kOpportunities,  // opportunity_id -> an opportunity of the CRM
 };
-inline constexpr int kTableCount = 10;
 
 // Every table, in enum order.
 const std::vector<Table>& AllTables();
