@@ -14,16 +14,6 @@
 #include "server/runtime.h"
 
 namespace c360 {
-namespace {
-
-absl::StatusOr<std::unique_ptr<Runtime>> OpenStore(const Args& args) {
-  RuntimeOptions options;
-  options.db_path = args.Get("db");
-  return Runtime::Open(options);
-}
-
-}  // namespace
-
 int RunTrainMatcher(int argc, char** argv) {
   Args args("c360 train-matcher [--db DIR]",
             "Learns the Fellegi-Sunter match model from the store's records "
@@ -38,7 +28,7 @@ int RunTrainMatcher(int argc, char** argv) {
   if (auto exit = ParseArgs(args, "train-matcher", argc, argv)) return *exit;
   absl::StatusOr<NicknameTable> nicknames = NicknameTable::Load(args.Get("nicknames"));
   if (!nicknames.ok()) return Fail("train-matcher", nicknames.status());
-  auto runtime = OpenStore(args);
+  auto runtime = OpenLocalStore(args);
   if (!runtime.ok()) return Fail("train-matcher", runtime.status());
   absl::Time start = absl::Now();
   absl::StatusOr<TrainedMatcher> trained = TrainMatcher(
@@ -64,7 +54,7 @@ int RunMatchReport(int argc, char** argv) {
             "link and review thresholds.");
   args.Option("db", "local store folder", "c360-data");
   if (auto exit = ParseArgs(args, "match-report", argc, argv)) return *exit;
-  auto runtime = OpenStore(args);
+  auto runtime = OpenLocalStore(args);
   if (!runtime.ok()) return Fail("match-report", runtime.status());
   auto active = LoadActiveMatcher((*runtime)->store());
   if (!active.ok()) return Fail("match-report", active.status());

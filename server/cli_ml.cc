@@ -37,12 +37,6 @@ Args MlArgs(const std::string& usage, const std::string& summary) {
   return args;
 }
 
-absl::StatusOr<std::unique_ptr<Runtime>> OpenStore(const Args& args) {
-  RuntimeOptions options;
-  options.db_path = args.Get("db");
-  return Runtime::Open(options);
-}
-
 absl::StatusOr<double> GetDouble(const Args& args, const std::string& name) {
   double value = 0;
   if (!absl::SimpleAtod(args.Get(name), &value)) {
@@ -88,7 +82,7 @@ int RunImport(int argc, char** argv) {
   if (auto exit = ParseArgs(args, "ml import", argc, argv)) return *exit;
   absl::StatusOr<OpportunityImport> imported = ReadOpportunities(args);
   if (!imported.ok()) return Fail("ml import", imported.status());
-  auto runtime = OpenStore(args);
+  auto runtime = OpenLocalStore(args);
   if (!runtime.ok()) return Fail("ml import", runtime.status());
   absl::Status saved =
       SaveOpportunities(imported->opportunities, &(*runtime)->store());
@@ -175,7 +169,7 @@ int RunTrain(int argc, char** argv) {
   if (auto exit = ParseArgs(args, "ml train", argc, argv)) return *exit;
   absl::StatusOr<TrainerOptions> options = TrainerOptionsFrom(args);
   if (!options.ok()) return Fail("ml train", options.status());
-  auto runtime = OpenStore(args);
+  auto runtime = OpenLocalStore(args);
   if (!runtime.ok()) return Fail("ml train", runtime.status());
   auto opportunities = LoadOpportunities((*runtime)->store());
   if (!opportunities.ok()) return Fail("ml train", opportunities.status());
@@ -219,7 +213,7 @@ int RunPublish(int argc, char** argv) {
   if (!version.ok()) return Fail("ml publish", version.status());
   absl::StatusOr<double> drop = GetDouble(args, "max-auc-drop");
   if (!drop.ok()) return Fail("ml publish", drop.status());
-  auto runtime = OpenStore(args);
+  auto runtime = OpenLocalStore(args);
   if (!runtime.ok()) return Fail("ml publish", runtime.status());
   RegistryOptions options;
   options.max_auc_drop = *drop;
@@ -282,7 +276,7 @@ int RunReport(int argc, char** argv) {
   args.Option("opportunity", "opportunity of the price sweep (default: the "
               "first open one)");
   if (auto exit = ParseArgs(args, "ml report", argc, argv)) return *exit;
-  auto runtime = OpenStore(args);
+  auto runtime = OpenLocalStore(args);
   if (!runtime.ok()) return Fail("ml report", runtime.status());
   absl::StatusOr<StoredModel> model = ReportedModel(args, &(*runtime)->store());
   if (!model.ok()) return Fail("ml report", model.status());
@@ -315,7 +309,7 @@ int RunScore(int argc, char** argv) {
   if (args.positionals().size() != 1) {
     return Fail("ml score", absl::InvalidArgumentError("give one OPPORTUNITY_ID"));
   }
-  auto runtime = OpenStore(args);
+  auto runtime = OpenLocalStore(args);
   if (!runtime.ok()) return Fail("ml score", runtime.status());
   ScoreOpportunityRequest request;
   request.set_opportunity_id(args.positionals()[0]);
@@ -366,7 +360,7 @@ int RunWhatIf(int argc, char** argv) {
   if (auto exit = ParseArgs(args, "ml whatif", argc, argv)) return *exit;
   absl::StatusOr<WhatIfPriceRequest> request = WhatIfRequestFrom(args);
   if (!request.ok()) return Fail("ml whatif", request.status());
-  auto runtime = OpenStore(args);
+  auto runtime = OpenLocalStore(args);
   if (!runtime.ok()) return Fail("ml whatif", runtime.status());
   auto response = Scoring(&(*runtime)->store()).WhatIf(*request);
   if (!response.ok()) return Fail("ml whatif", response.status());
@@ -399,7 +393,7 @@ int RunForecast(int argc, char** argv) {
   args.Option("product", "only this product");
   args.Option("segment", "only customers of this sector");
   if (auto exit = ParseArgs(args, "ml forecast", argc, argv)) return *exit;
-  auto runtime = OpenStore(args);
+  auto runtime = OpenLocalStore(args);
   if (!runtime.ok()) return Fail("ml forecast", runtime.status());
   PipelineForecastRequest request;
   request.set_owner(args.Get("owner"));

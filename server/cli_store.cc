@@ -23,12 +23,6 @@
 namespace c360 {
 namespace {
 
-absl::StatusOr<std::unique_ptr<Runtime>> OpenLocal(const Args& args) {
-  RuntimeOptions options;
-  options.db_path = args.Get("db");
-  return Runtime::Open(options);
-}
-
 // truth.csv: "source,source_id,person_id" with a header row.
 absl::StatusOr<absl::flat_hash_map<std::string, std::string>> ReadTruth(
     const std::string& path) {
@@ -92,7 +86,7 @@ int RunHotKeys(int argc, char** argv) {
   if (auto exit = ParseArgs(args, "hot-keys", argc, argv)) return *exit;
   absl::StatusOr<int64_t> max = args.GetInt("max-postings");
   if (!max.ok()) return Fail("hot-keys", max.status());
-  auto runtime = OpenLocal(args);
+  auto runtime = OpenLocalStore(args);
   if (!runtime.ok()) return Fail("hot-keys", runtime.status());
   auto hot = HotCandidateKeys((*runtime)->store(), *max);
   if (!hot.ok()) return Fail("hot-keys", hot.status());
@@ -110,7 +104,7 @@ int RunCheck(int argc, char** argv) {
             "exit code 1.");
   args.Option("db", "local store folder", "c360-data");
   if (auto exit = ParseArgs(args, "check", argc, argv)) return *exit;
-  auto runtime = OpenLocal(args);
+  auto runtime = OpenLocalStore(args);
   if (!runtime.ok()) return Fail("check", runtime.status());
   std::unique_ptr<ReadView> snapshot = (*runtime)->store().Snapshot();
   absl::StatusOr<StoreCensus> census = CheckStore(*snapshot);
@@ -136,7 +130,7 @@ int RunEval(int argc, char** argv) {
   if (auto exit = ParseArgs(args, "eval", argc, argv)) return *exit;
   auto truth = ReadTruth(args.Get("truth"));
   if (!truth.ok()) return Fail("eval", truth.status());
-  auto runtime = OpenLocal(args);
+  auto runtime = OpenLocalStore(args);
   if (!runtime.ok()) return Fail("eval", runtime.status());
   std::vector<Assignment> assignments;
   absl::Status scanned = Repository(&(*runtime)->store()).ScanRecords(

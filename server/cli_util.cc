@@ -21,6 +21,12 @@ std::optional<int> ParseArgs(Args& args, const char* command, int argc,
   return std::nullopt;
 }
 
+absl::StatusOr<std::unique_ptr<Runtime>> OpenLocalStore(const Args& args) {
+  RuntimeOptions options;
+  options.db_path = args.Get("db");
+  return Runtime::Open(options);
+}
+
 int Fail(const char* command, const absl::Status& status) {
   std::fprintf(stderr, "c360 %s: %s\n", command,
                std::string(status.message()).c_str());

@@ -2,12 +2,14 @@
 #ifndef C360_SERVER_CLI_UTIL_H_
 #define C360_SERVER_CLI_UTIL_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "absl/status/status.h"
 #include "google/protobuf/message.h"
 #include "server/args.h"
+#include "server/runtime.h"
 
 namespace c360 {
 
@@ -20,6 +22,9 @@ inline constexpr int kExitRejected = 3;
 // to go on.
 std::optional<int> ParseArgs(Args& args, const char* command, int argc,
                              char** argv);
+
+// The runtime over the local store named by the option "db".
+absl::StatusOr<std::unique_ptr<Runtime>> OpenLocalStore(const Args& args);
 
 // Prints "c360 COMMAND: message" to stderr and returns kExitFailure
 // (kExitUsage for InvalidArgument).
