@@ -13,6 +13,7 @@
 #include "store/consistency.h"
 #include "store/repository.h"
 #include "store/rocksdb_store.h"
+#include "tests/resolver/test_stores.h"
 #include "tests/test_dirs.h"
 
 namespace c360 {
@@ -22,17 +23,6 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
 
-SourceRecord Person(const std::string& source, const std::string& id,
-                    const std::string& given, const std::string& family) {
-  SourceRecord r;
-  r.set_source(source);
-  r.set_source_id(id);
-  PersonName* name = r.add_names();
-  name->set_given(given);
-  name->set_family(family);
-  return r;
-}
-
 RecordKey Key(const std::string& source, const std::string& id) {
   RecordKey key;
   key.set_source(source);
@@ -41,25 +31,16 @@ RecordKey Key(const std::string& source, const std::string& id) {
 }
 
 // Fails every commit after the first `commits_allowed`, like a crash.
-class FailingStore : public KvStore {
+class FailingStore : public ForwardingStore {
  public:
   FailingStore(KvStore* inner, int commits_allowed)
-      : inner_(inner), commits_allowed_(commits_allowed) {}
-  absl::StatusOr<std::string> Get(Table t, absl::string_view k) const override {
-    return inner_->Get(t, k);
-  }
-  absl::Status Scan(Table t, absl::string_view p, absl::string_view s,
-                    const ScanVisitor& v) const override {
-    return inner_->Scan(t, p, s, v);
-  }
+      : ForwardingStore(inner), commits_allowed_(commits_allowed) {}
   absl::Status Commit(const WriteSet& writes) override {
     if (commits_allowed_-- <= 0) return absl::UnavailableError("crashed");
-    return inner_->Commit(writes);
+    return ForwardingStore::Commit(writes);
   }
-  std::unique_ptr<ReadView> Snapshot() const override { return inner_->Snapshot(); }
 
  private:
-  KvStore* inner_;
   int commits_allowed_;
 };
 

@@ -10,6 +10,7 @@
 #include "resolver/rule_decider.h"
 #include "store/repository.h"
 #include "store/rocksdb_store.h"
+#include "tests/resolver/test_stores.h"
 #include "tests/test_dirs.h"
 
 namespace c360 {
@@ -19,27 +20,20 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
 
-// Passes everything to the real store, counting commits and failing them on
-// demand, to show that a decision is one write or nothing.
-class CountingStore : public KvStore {
+// Counts commits and fails the next one on demand, to show that a decision
+// is one write or nothing.
+class CountingStore : public ForwardingStore {
  public:
-  explicit CountingStore(std::unique_ptr<KvStore> inner) : inner_(std::move(inner)) {}
-  absl::StatusOr<std::string> Get(Table t, absl::string_view k) const override {
-    return inner_->Get(t, k);
-  }
-  absl::Status Scan(Table t, absl::string_view p, absl::string_view s,
-                    const ScanVisitor& v) const override {
-    return inner_->Scan(t, p, s, v);
-  }
+  explicit CountingStore(std::unique_ptr<KvStore> inner)
+      : ForwardingStore(inner.get()), inner_(std::move(inner)) {}
   absl::Status Commit(const WriteSet& writes) override {
     ++commits;
     if (fail_next) {
       fail_next = false;
       return absl::UnavailableError("disk on fire");
     }
-    return inner_->Commit(writes);
+    return ForwardingStore::Commit(writes);
   }
-  std::unique_ptr<ReadView> Snapshot() const override { return inner_->Snapshot(); }
 
   int commits = 0;
   bool fail_next = false;
@@ -47,17 +41,6 @@ class CountingStore : public KvStore {
  private:
   std::unique_ptr<KvStore> inner_;
 };
-
-SourceRecord Person(const std::string& source, const std::string& id,
-                    const std::string& given, const std::string& family) {
-  SourceRecord r;
-  r.set_source(source);
-  r.set_source_id(id);
-  PersonName* name = r.add_names();
-  name->set_given(given);
-  name->set_family(family);
-  return r;
-}
 
 class ResolverTest : public ::testing::Test {
  protected:
