@@ -145,7 +145,7 @@ absl::Status MeasureReads(Runtime& runtime, const std::vector<RecordKey>& keys) 
   PrintLatency("get_profile_in_process", Summarize(Time(keys, [&](const RecordKey& k) {
                  failures += !runtime.profiles().ByRecordKey(k, false).ok();
                })), keys.size());
-  auto server = RunningServer::Start(&runtime, "127.0.0.1:0");
+  auto server = RunningServer::Start(&runtime, ServeOptions());  // loopback, free port
   if (!server.ok()) return server.status();
   auto stub = ProfileService::NewStub(grpc::CreateChannel(
       absl::StrCat("127.0.0.1:", (*server)->port()),

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,7 +18,6 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
-#include "absl/strings/strip.h"
 #include "phonenumbers/phonenumber.pb.h"
 #include "phonenumbers/phonenumberutil.h"
 #include "unicode/stringpiece.h"
@@ -192,23 +192,44 @@ double Jaro(absl::string_view a, absl::string_view b) {
   return (m / a.size() + m / b.size() + (m - out_of_order / 2) / m) / 3.0;
 }
 
-absl::StatusOr<std::string> ParsePhone(absl::string_view phone,
-                                       absl::string_view default_region) {
-  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
-  std::string region = absl::AsciiStrToUpper(default_region);
-  // "ZZ" is libphonenumber's "no region": only numbers that carry their
-  // country code parse.
-  if (util.GetCountryCodeForRegion(region) == 0) region = "ZZ";
+// "ZZ" is libphonenumber's "no region": only numbers that carry their
+// country code parse.
+constexpr char kNoRegion[] = "ZZ";
+
+// The E.164 form of `phone` read in `region`, or nothing when it is not a
+// possible number there.
+std::optional<std::string> ToE164(const PhoneNumberUtil& util,
+                                  const std::string& phone,
+                                  const std::string& region) {
   PhoneNumber number;
-  if (util.Parse(std::string(phone), region, &number) !=
-          PhoneNumberUtil::NO_PARSING_ERROR ||
+  if (util.Parse(phone, region, &number) != PhoneNumberUtil::NO_PARSING_ERROR ||
       !util.IsPossibleNumber(number)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "'", phone, "' is not a phone number for region ", region));
+    return std::nullopt;
   }
   std::string e164;
   util.Format(number, PhoneNumberUtil::E164, &e164);
   return e164;
+}
+
+absl::StatusOr<std::string> ParsePhone(absl::string_view phone,
+                                       absl::string_view default_region) {
+  // libphonenumber strips a national prefix also after a country code, so
+  // a few E.164 forms shorten when parsed again ("000-02-29" in FI gives
+  // +358000229, which gives +35800229). Parsing again until the form stays
+  // the same makes a normalized number, looked up again, meet itself. Each
+  // pass strips at most one prefix.
+  constexpr int kMaxPasses = 4;
+  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+  std::string region = absl::AsciiStrToUpper(default_region);
+  if (util.GetCountryCodeForRegion(region) == 0) region = kNoRegion;
+  std::optional<std::string> e164 = ToE164(util, std::string(phone), region);
+  for (int pass = 0; pass < kMaxPasses && e164.has_value(); ++pass) {
+    std::optional<std::string> again = ToE164(util, *e164, kNoRegion);
+    if (again == e164) return *std::move(e164);
+    e164 = std::move(again);
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "'", phone, "' is not a phone number for region ", region));
 }
 
 // Remembers recent answers of a costly pure function of a string: phone
@@ -331,8 +352,11 @@ std::string NormalizeBusinessId(absl::string_view business_id) {
 }
 
 std::string NormalizeHandle(absl::string_view handle) {
-  absl::string_view trimmed = absl::StripAsciiWhitespace(handle);
-  while (absl::ConsumePrefix(&trimmed, "@")) {
+  // Whitespace after the '@' ("@ liisa_j75") goes too.
+  absl::string_view trimmed = absl::StripTrailingAsciiWhitespace(handle);
+  while (!trimmed.empty() &&
+         (trimmed.front() == '@' || absl::ascii_isspace(trimmed.front()))) {
+    trimmed.remove_prefix(1);
   }
   return absl::AsciiStrToLower(trimmed);
 }

@@ -45,7 +45,7 @@ std::vector<std::string> NameTokens(absl::string_view normalized_name);
 // "FI", any case) is used for numbers without a country code; when it is empty
 // or unknown only numbers with a country code parse. Returns InvalidArgument
 // when the text is not a possible number (length checked, not whether the
-// number range is assigned).
+// number range is assigned). The result normalizes to itself with any region.
 absl::StatusOr<std::string> NormalizePhone(absl::string_view phone,
                                            absl::string_view default_region);
 

@@ -2,14 +2,14 @@
 
 #include <algorithm>
 #include <atomic>
+#include <optional>
 #include <thread>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
-#include "absl/time/clock.h"
-#include "google/protobuf/util/time_util.h"
 #include "resolver/em_trainer.h"
+#include "resolver/entity_edit.h"
 #include "resolver/identifiers.h"
 #include "resolver/normalized_record.h"
 #include "store/repository.h"
@@ -17,21 +17,32 @@
 namespace c360 {
 namespace {
 
-using google::protobuf::Timestamp;
-
-Timestamp Now() {
-  return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
-      absl::ToUnixNanos(absl::Now()));
-}
-
 struct EntityMatch {
   std::string entity_id;
   // The best pair between the record and a member.
   MatchEvidence evidence;
   // Some member contradicts the record (see MatchDecider::Contradicts).
   bool contradicted = false;
+  // A member has a cannot-link with the record.
+  bool cannot_link = false;
+  // A member has a must-link with the record: the record joins whatever
+  // the score.
+  bool must_link = false;
+  std::vector<RecordKey> keys;
   std::vector<std::shared_ptr<const ComparableRecord>> members;
+  // The member of `evidence`.
+  std::shared_ptr<const ComparableRecord> best_member;
 };
+
+// The records a record has constraints of `kind` with, by RecordKeyString.
+absl::flat_hash_set<std::string> Partners(absl::Span<const Constraint> all,
+                                          ConstraintKind kind) {
+  absl::flat_hash_set<std::string> partners;
+  for (const Constraint& c : all) {
+    if (c.kind() == kind) partners.insert(RecordKeyString(c.right()));
+  }
+  return partners;
+}
 
 }  // namespace
 
@@ -44,12 +55,13 @@ class Resolver::Decision {
       : resolver_(resolver),
         cache_(*cache),
         hot_keys_(*hot_keys),
-        repo_(resolver.store_),
-        comparable_(std::move(prepared.comparable)),
         counters_(std::move(counters)),
-        now_(Now()),
+        edit_(resolver.store_, &counters_, TimestampNow()),
+        repo_(edit_.repo()),
+        writes_(edit_.writes()),
+        comparable_(std::move(prepared.comparable)),
         stored_(std::move(prepared.stored)) {
-    *stored_.mutable_last_updated() = now_;
+    *stored_.mutable_last_updated() = edit_.now();
   }
 
   absl::StatusOr<UpsertResult> Run() {
@@ -57,7 +69,12 @@ class Resolver::Decision {
     absl::StatusOr<StoredRecord> existing = repo_.GetRecord(result_.record);
     if (existing.ok()) return Update(*existing);
     if (!absl::IsNotFound(existing.status())) return existing.status();
-    *stored_.mutable_first_seen() = now_;
+    *stored_.mutable_first_seen() = edit_.now();
+    absl::StatusOr<std::vector<Constraint>> constraints =
+        repo_.Constraints(result_.record);
+    if (!constraints.ok()) return constraints.status();
+    cannot_link_ = Partners(*constraints, CANNOT_LINK);
+    must_link_ = Partners(*constraints, MUST_LINK);
     absl::StatusOr<std::vector<EntityMatch>> matches = FindMatches();
     if (!matches.ok()) return matches.status();
     absl::Status decided = matches->empty() ? CreateEntity() : Link(*matches);
@@ -83,7 +100,7 @@ class Resolver::Decision {
     ReplacePostings(existing);
     absl::Status touched = TouchEntity(existing.entity_id(), 0);
     if (!touched.ok()) return touched;
-    AppendChange(ENTITY_UPDATED, existing.entity_id(), "");
+    edit_.AppendChange(ENTITY_UPDATED, existing.entity_id(), "", result_.record);
     result_.outcome = UPDATED;
     return Commit();
   }
@@ -99,10 +116,12 @@ class Resolver::Decision {
     }
   }
 
-  // Candidate entities that match, best first. An entity matches when its
-  // best member pair is a match and no member contradicts the record, so a
-  // record without a birth date cannot join a parent's entity that already
-  // holds the child's record.
+  // Candidate entities that match, must-linked first, then best first. An
+  // entity matches when it holds a must-link partner of the record, or when
+  // its best member pair is a match, no member contradicts the record and
+  // none has a cannot-link with it, so a record without a birth date cannot
+  // join a parent's entity that already holds the child's record. Remembers
+  // the best entity in the review band meanwhile.
   absl::StatusOr<std::vector<EntityMatch>> FindMatches() {
     absl::StatusOr<std::vector<std::string>> entities = CandidateEntities();
     if (!entities.ok()) return entities.status();
@@ -110,18 +129,25 @@ class Resolver::Decision {
     for (const std::string& id : *entities) {
       absl::StatusOr<EntityMatch> match = ScoreEntity(id);
       if (!match.ok()) return match.status();
-      if (!match->contradicted && resolver_.decider_->IsMatch(match->evidence)) {
+      const MatchDecider& decider = *resolver_.decider_;
+      bool allowed = !match->contradicted && !match->cannot_link;
+      if (match->must_link || (allowed && decider.IsMatch(match->evidence))) {
         matches.push_back(*std::move(match));
+      } else if (allowed && decider.NeedsReview(match->evidence) &&
+                 (!review_ || match->evidence.score() > review_->evidence.score())) {
+        review_ = *std::move(match);
       }
     }
     std::sort(matches.begin(), matches.end(), [](const auto& a, const auto& b) {
+      if (a.must_link != b.must_link) return a.must_link;
       return a.evidence.score() > b.evidence.score();
     });
     return matches;
   }
 
-  // Entities of the records that share a usable candidate key, those
-  // sharing the most keys first, at most max_candidate_entities of them.
+  // Entities of the must-link partners, then of the records that share a
+  // usable candidate key, those sharing the most keys first, at most
+  // max_candidate_entities of the latter.
   absl::StatusOr<std::vector<std::string>> CandidateEntities() {
     absl::flat_hash_map<std::string, int> shared_keys;
     const size_t cap = resolver_.options_.max_postings_per_key;
@@ -142,16 +168,45 @@ class Resolver::Decision {
     const size_t keep =
         std::min(ranked.size(), resolver_.options_.max_candidate_entities);
     std::partial_sort(ranked.begin(), ranked.begin() + keep, ranked.end());
+    absl::StatusOr<std::vector<std::string>> entities = MustLinkEntities();
+    if (!entities.ok()) return entities;
+    for (size_t i = 0; i < keep; ++i) {
+      if (std::find(entities->begin(), entities->end(), ranked[i].second) ==
+          entities->end()) {
+        entities->push_back(std::move(ranked[i].second));
+      }
+    }
+    return entities;
+  }
+
+  absl::StatusOr<std::vector<std::string>> MustLinkEntities() {
     std::vector<std::string> entities;
-    for (size_t i = 0; i < keep; ++i) entities.push_back(std::move(ranked[i].second));
+    for (const std::string& partner : must_link_) {
+      size_t slash = partner.find('/');
+      RecordKey key;
+      key.set_source(partner.substr(0, slash));
+      key.set_source_id(partner.substr(slash + 1));
+      absl::StatusOr<StoredRecord> stored = repo_.GetRecord(key);
+      if (absl::IsNotFound(stored.status())) continue;
+      if (!stored.ok()) return stored.status();
+      if (std::find(entities.begin(), entities.end(), stored->entity_id()) ==
+          entities.end()) {
+        entities.push_back(stored->entity_id());
+      }
+    }
     return entities;
   }
 
   absl::StatusOr<EntityMatch> ScoreEntity(const std::string& entity_id) {
     absl::StatusOr<std::vector<RecordKey>> keys = repo_.Members(entity_id);
     if (!keys.ok()) return keys.status();
-    EntityMatch match{entity_id, {}, false, {}};
+    EntityMatch match{entity_id, {}, false, false, false, *keys, {}, nullptr};
     match.evidence.set_score(-1e9);
+    for (const RecordKey& key : *keys) {
+      std::string name = RecordKeyString(key);
+      match.cannot_link |= cannot_link_.contains(name);
+      match.must_link |= must_link_.contains(name);
+    }
     const size_t limit = resolver_.options_.max_members_compared;
     for (size_t i = 0; i < keys->size() && i < limit; ++i) {
       absl::StatusOr<std::shared_ptr<const ComparableRecord>> member =
@@ -159,10 +214,11 @@ class Resolver::Decision {
       if (!member.ok()) return member.status();
       MatchEvidence evidence = resolver_.decider_->Compare(comparable_, **member);
       match.contradicted |= resolver_.decider_->Contradicts(evidence);
-      match.members.push_back(*std::move(member));
+      match.members.push_back(*member);
       if (evidence.score() > match.evidence.score()) {
         *evidence.mutable_matched_record() = (*keys)[i];
         match.evidence = std::move(evidence);
+        match.best_member = *std::move(member);
       }
     }
     return match;
@@ -190,8 +246,10 @@ class Resolver::Decision {
     cache_[std::move(name)] = std::move(c);
   }
 
-  // Whether any member of `a` contradicts any member of `b`.
-  bool EntitiesContradict(const EntityMatch& a, const EntityMatch& b) const {
+  // Whether any member of `a` contradicts any member of `b`, or a
+  // cannot-link joins a member of each.
+  absl::StatusOr<bool> EntitiesConflict(const EntityMatch& a,
+                                        const EntityMatch& b) const {
     for (const auto& x : a.members) {
       for (const auto& y : b.members) {
         if (resolver_.decider_->Contradicts(resolver_.decider_->Compare(*x, *y))) {
@@ -199,34 +257,49 @@ class Resolver::Decision {
         }
       }
     }
+    absl::flat_hash_set<std::string> b_keys;
+    for (const RecordKey& key : b.keys) b_keys.insert(RecordKeyString(key));
+    for (const RecordKey& key : a.keys) {
+      absl::StatusOr<std::vector<Constraint>> constraints = repo_.Constraints(key);
+      if (!constraints.ok()) return constraints.status();
+      for (const std::string& partner : Partners(*constraints, CANNOT_LINK)) {
+        if (b_keys.contains(partner)) return true;
+      }
+    }
     return false;
   }
 
+  // A new entity of the record alone; a candidate in the review band
+  // becomes a review task.
   absl::Status CreateEntity() {
-    std::string id = EntityIdFor(counters_.next_entity());
-    counters_.set_next_entity(counters_.next_entity() + 1);
-    EntityState entity;
-    entity.set_entity_id(id);
-    *entity.mutable_created_at() = now_;
-    *entity.mutable_updated_at() = now_;
-    entity.set_record_count(1);
+    EntityState entity = edit_.NewEntity(1);
     writes_.PutEntity(entity);
-    Join(id);
-    AppendChange(ENTITY_CREATED, id, "");
+    Join(entity.entity_id());
+    edit_.AppendChange(ENTITY_CREATED, entity.entity_id(), "", result_.record);
     result_.outcome = CREATED;
+    if (review_) {
+      AttachFieldValues(comparable_, *review_->best_member, &review_->evidence);
+      edit_.AddReviewTask(result_.record, review_->entity_id,
+                          std::move(review_->evidence));
+    }
     return absl::OkStatus();
   }
 
-  // Links to the best match. Other matches merge with it when no member of
-  // theirs contradicts a member already joined: the record alone is not
-  // enough evidence that two people are one. The oldest id survives.
+  // Links to the best match. Other matches merge with it when they are
+  // must-linked or when no member of theirs conflicts with a member already
+  // joined: the record alone is not enough evidence that two people are
+  // one. The oldest id survives.
   absl::Status Link(const std::vector<EntityMatch>& matches) {
     *stored_.mutable_evidence() = matches.front().evidence;
     std::vector<const EntityMatch*> joined = {&matches.front()};
     for (size_t i = 1; i < matches.size(); ++i) {
-      bool compatible = std::none_of(joined.begin(), joined.end(), [&](auto* j) {
-        return EntitiesContradict(*j, matches[i]);
-      });
+      bool compatible = true;
+      for (size_t j = 0; j < joined.size() && compatible && !matches[i].must_link;
+           ++j) {
+        absl::StatusOr<bool> conflict = EntitiesConflict(*joined[j], matches[i]);
+        if (!conflict.ok()) return conflict.status();
+        compatible = !*conflict;
+      }
       if (compatible) joined.push_back(&matches[i]);
     }
     std::string survivor = matches.front().entity_id;
@@ -239,11 +312,11 @@ class Resolver::Decision {
       if (!merged.ok()) return merged;
     }
     entity->set_record_count(entity->record_count() + 1);
-    *entity->mutable_updated_at() = now_;
+    *entity->mutable_updated_at() = edit_.now();
     writes_.PutEntity(*entity);
     Join(survivor);
     if (result_.merged_entity_ids.empty()) {
-      AppendChange(ENTITY_UPDATED, survivor, "");
+      edit_.AppendChange(ENTITY_UPDATED, survivor, "", result_.record);
       result_.outcome = LINKED;
     } else {
       result_.outcome = MERGED;
@@ -253,35 +326,13 @@ class Resolver::Decision {
 
   // Moves every member of `retired` into `survivor` and leaves an alias.
   absl::Status MergeInto(const EntityMatch& retired, EntityState* survivor) {
-    absl::StatusOr<EntityState> old = repo_.GetEntity(retired.entity_id);
-    if (!old.ok()) return old.status();
-    absl::StatusOr<std::vector<RecordKey>> members =
-        repo_.Members(retired.entity_id);
-    if (!members.ok()) return members.status();
     absl::StatusOr<std::vector<RecordKey>> before =
         repo_.Members(survivor->entity_id());
     if (!before.ok()) return before.status();
-    for (const RecordKey& member : *members) {
-      absl::StatusOr<StoredRecord> stored = repo_.GetRecord(member);
-      if (!stored.ok()) return stored.status();
-      stored->set_entity_id(survivor->entity_id());
-      writes_.PutRecord(*stored);
-      for (const std::string& key : stored->candidate_keys()) {
-        writes_.AddPosting(key, member, survivor->entity_id());
-      }
-      writes_.RemoveMember(retired.entity_id, member);
-      writes_.AddMember(survivor->entity_id(), member);
-    }
-    writes_.DeleteEntity(retired.entity_id);
-    writes_.PutAlias(retired.entity_id, survivor->entity_id());
-    survivor->add_aliases(retired.entity_id);
-    for (const std::string& alias : old->aliases()) {
-      writes_.PutAlias(alias, survivor->entity_id());
-      survivor->add_aliases(alias);
-    }
-    survivor->set_record_count(survivor->record_count() + old->record_count());
-    AppendMergeAudit(retired, *survivor, *before, *members);
-    AppendChange(ENTITY_MERGED, survivor->entity_id(), retired.entity_id);
+    absl::StatusOr<std::vector<RecordKey>> moved =
+        edit_.Merge(retired.entity_id, survivor, result_.record);
+    if (!moved.ok()) return moved.status();
+    AppendMergeAudit(retired, *survivor, *before, *moved);
     result_.merged_entity_ids.push_back(retired.entity_id);
     return absl::OkStatus();
   }
@@ -290,9 +341,6 @@ class Resolver::Decision {
                         const std::vector<RecordKey>& before,
                         const std::vector<RecordKey>& moved) {
     AuditEvent event;
-    event.set_sequence(counters_.next_audit());
-    counters_.set_next_audit(counters_.next_audit() + 1);
-    *event.mutable_at() = now_;
     event.set_actor("resolver");
     event.set_action("merge");
     event.set_entity_id(survivor.entity_id());
@@ -303,14 +351,14 @@ class Resolver::Decision {
     }
     *event.mutable_trigger() = result_.record;
     *event.mutable_evidence() = retired.evidence;
-    writes_.AppendAudit(event);
+    edit_.AppendAudit(std::move(event));
   }
 
   absl::Status TouchEntity(const std::string& id, int added_records) {
     absl::StatusOr<EntityState> entity = repo_.GetEntity(id);
     if (!entity.ok()) return entity.status();
     entity->set_record_count(entity->record_count() + added_records);
-    *entity->mutable_updated_at() = now_;
+    *entity->mutable_updated_at() = edit_.now();
     writes_.PutEntity(*entity);
     return absl::OkStatus();
   }
@@ -321,23 +369,9 @@ class Resolver::Decision {
     result_.entity_id = entity_id;
   }
 
-  void AppendChange(ChangeType type, const std::string& entity_id,
-                    const std::string& retired_id) {
-    ChangeEvent event;
-    event.set_sequence(counters_.next_change());
-    counters_.set_next_change(counters_.next_change() + 1);
-    *event.mutable_at() = now_;
-    event.set_type(type);
-    event.set_entity_id(entity_id);
-    event.set_retired_entity_id(retired_id);
-    *event.mutable_record() = result_.record;
-    writes_.AppendChange(event);
-  }
-
   absl::StatusOr<UpsertResult> Commit() {
     writes_.PutRecord(stored_);
-    writes_.PutCounters(counters_);
-    absl::Status committed = resolver_.store_->Commit(writes_.write_set());
+    absl::Status committed = edit_.Commit(resolver_.store_);
     if (!committed.ok()) return committed;
     Remember(RecordKeyString(result_.record),
              std::make_shared<const ComparableRecord>(comparable_));
@@ -347,13 +381,16 @@ class Resolver::Decision {
   const Resolver& resolver_;
   NormalizedCache& cache_;
   HotKeys& hot_keys_;
-  Repository repo_;
-  const ComparableRecord comparable_;
   StoreCounters counters_;
-  Timestamp now_;
+  EntityEdit edit_;
+  const Repository& repo_;
+  RepositoryWrites& writes_;
+  const ComparableRecord comparable_;
   StoredRecord stored_;
-  RepositoryWrites writes_;
   UpsertResult result_;
+  absl::flat_hash_set<std::string> cannot_link_;
+  absl::flat_hash_set<std::string> must_link_;
+  std::optional<EntityMatch> review_;
 };
 
 Resolver::Resolver(KvStore* store, std::unique_ptr<MatchDecider> decider,
@@ -375,7 +412,7 @@ Resolver::Prepared Resolver::Prepare(const SourceRecord& record) const {
   if (!prepared.valid.ok()) return prepared;
   SourceRecord* stored = prepared.stored.mutable_record();
   *stored = record;
-  if (!stored->has_observed_at()) *stored->mutable_observed_at() = Now();
+  if (!stored->has_observed_at()) *stored->mutable_observed_at() = TimestampNow();
   prepared.stored.set_content_hash(ContentFingerprint(*stored));
   prepared.comparable = MakeComparable(*stored, RegionFor(stored->source()));
   for (std::string& key : BlockingKeys(prepared.comparable)) {
@@ -416,20 +453,39 @@ std::vector<absl::StatusOr<UpsertResult>> Resolver::UpsertBatch(
   return results;
 }
 
+absl::Status Resolver::LoadCounters() {
+  if (counters_loaded_) return absl::OkStatus();
+  absl::StatusOr<StoreCounters> counters = Repository(store_).GetCounters();
+  if (!counters.ok()) return counters.status();
+  counters_ = *std::move(counters);
+  counters_loaded_ = true;
+  return absl::OkStatus();
+}
+
+void Resolver::Advance(const StoreCounters& counters) {
+  counters_ = counters;
+  if (notifier_ != nullptr) notifier_->Published(counters_.next_change() - 1);
+}
+
 absl::StatusOr<UpsertResult> Resolver::Apply(Prepared prepared) {
   absl::MutexLock lock(&mutex_);
-  if (!counters_loaded_) {
-    absl::StatusOr<StoreCounters> counters = Repository(store_).GetCounters();
-    if (!counters.ok()) return counters.status();
-    counters_ = *std::move(counters);
-    counters_loaded_ = true;
-  }
+  absl::Status loaded = LoadCounters();
+  if (!loaded.ok()) return loaded;
   Decision decision(*this, std::move(prepared), counters_, &cache_, &hot_keys_);
   absl::StatusOr<UpsertResult> result = decision.Run();
-  if (!result.ok()) return result;
-  counters_ = decision.counters();
-  if (notifier_ != nullptr) notifier_->Published(counters_.next_change() - 1);
+  if (result.ok()) Advance(decision.counters());
   return result;
+}
+
+absl::Status Resolver::RunExclusive(
+    const std::function<absl::Status(StoreCounters*)>& operation) {
+  absl::MutexLock lock(&mutex_);
+  absl::Status loaded = LoadCounters();
+  if (!loaded.ok()) return loaded;
+  StoreCounters counters = counters_;
+  absl::Status done = operation(&counters);
+  if (done.ok()) Advance(counters);
+  return done;
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> HotCandidateKeys(

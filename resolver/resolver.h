@@ -6,6 +6,7 @@
 #define C360_RESOLVER_RESOLVER_H_
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -71,7 +72,12 @@ class Resolver {
   // best (LINKED) or starts one (CREATED). An entity matches when its best
   // member pair is a match and no member contradicts the record. If the
   // record matches several entities that do not contradict each other, they
-  // are merged into the oldest, whose id survives (MERGED).
+  // are merged into the oldest, whose id survives (MERGED). Constraints
+  // (steward decisions) come first: an entity holding a must-link partner
+  // of the record is joined whatever the score, one holding a cannot-link
+  // partner never, and two entities a cannot-link joins are not merged.
+  // A new entity whose best candidate scored in the review band
+  // (MatchDecider::NeedsReview) gets an OPEN review task in the same write.
   // InvalidArgument for a record that fails validation; the store is then
   // unchanged.
   absl::StatusOr<UpsertResult> Upsert(const SourceRecord& record);
@@ -87,6 +93,20 @@ class Resolver {
 
   // The decider every decision uses.
   const MatchDecider& decider() const { return *decider_; }
+
+  const ResolverOptions& options() const { return options_; }
+
+  // Runs `operation` under the decision lock, so that it never races a
+  // decision or another operation, with the counters as they are now. When
+  // it returns OK it must have committed the writes it numbered with the
+  // counters (advanced as it used them); the resolver keeps them and the
+  // change notifier hears of them. On an error it must have committed
+  // nothing. For steward operations (resolver/steward.h): they move records
+  // between entities but never change a record's content, so the caches of
+  // normalized records and hot candidate keys stay valid.
+  absl::Status RunExclusive(
+      const std::function<absl::Status(StoreCounters*)>& operation)
+      ABSL_LOCKS_EXCLUDED(mutex_);
 
  private:
   class Decision;
@@ -110,6 +130,10 @@ class Resolver {
   Prepared Prepare(const SourceRecord& record) const;
   absl::StatusOr<UpsertResult> Apply(Prepared prepared)
       ABSL_LOCKS_EXCLUDED(mutex_);
+  absl::Status LoadCounters() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  // Keeps the counters of a committed write and announces its changes.
+  void Advance(const StoreCounters& counters)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
 
   KvStore* store_;
   ChangeNotifier* notifier_;

@@ -216,7 +216,9 @@ class RuleDecider : public MatchDecider {
   }
 
   double link_threshold() const override { return options_.link_threshold; }
-  double review_threshold() const override { return options_.link_threshold; }
+  double review_threshold() const override {
+    return options_.review_threshold;
+  }
 
   bool Contradicts(const MatchEvidence& evidence) const override {
     return std::any_of(evidence.fields().begin(), evidence.fields().end(),

@@ -10,7 +10,17 @@ packages=(
   libprotobuf-dev libabsl-dev libxgboost-dev xgboost
   libgtest-dev libgmock-dev libbenchmark-dev libicu-dev libphonenumber-dev
   python3-xgboost
+  libssl-dev openssl         # bearer token hashes; test certificates
+  clang libclang-rt-14-dev   # scripts/fuzz.sh: libFuzzer, ASan, UBSan
+  libcpp-httplib-dev         # the review page's HTTP server (c360 serve --http-listen)
+  chromium                   # tests/web: the review page in headless Chromium
 )
+# tests/web runs on Node.js (18 or later) with npm. A machine may have them
+# from elsewhere (NodeSource's nodejs bundles npm and conflicts with
+# Debian's npm package), so Debian's are added only when the commands are
+# missing.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do

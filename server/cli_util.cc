@@ -33,6 +33,11 @@ int Fail(const char* command, const absl::Status& status) {
   return absl::IsInvalidArgument(status) ? kExitUsage : kExitFailure;
 }
 
+absl::Status FromGrpcStatus(const grpc::Status& status) {
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                      status.error_message());
+}
+
 std::string ToJson(const google::protobuf::Message& message, bool indent) {
   google::protobuf::util::JsonPrintOptions options;
   options.add_whitespace = indent;

@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "google/protobuf/message.h"
+#include "grpcpp/support/status.h"
 #include "server/args.h"
 #include "server/runtime.h"
 
@@ -29,6 +30,9 @@ absl::StatusOr<std::unique_ptr<Runtime>> OpenLocalStore(const Args& args);
 // Prints "c360 COMMAND: message" to stderr and returns kExitFailure
 // (kExitUsage for InvalidArgument).
 int Fail(const char* command, const absl::Status& status);
+
+// The absl::Status with the same canonical code and message as `status`.
+absl::Status FromGrpcStatus(const grpc::Status& status);
 
 // The message as JSON with proto field names: indented for people, or on one
 // line to embed in a line of JSON output.

@@ -22,6 +22,10 @@ int RunMatchReport(int argc, char** argv);
 int RunExplain(int argc, char** argv);
 int RunEvalBulk(int argc, char** argv);
 int RunMl(int argc, char** argv);
+int RunToken(int argc, char** argv);
+int RunBackup(int argc, char** argv);
+int RunRestore(int argc, char** argv);
+int RunReresolve(int argc, char** argv);
 
 }  // namespace c360
 

@@ -8,21 +8,34 @@
 
 #include "absl/status/statusor.h"
 #include "grpcpp/grpcpp.h"
+#include "server/admin_service.h"
+#include "server/auth.h"
 #include "server/runtime.h"
 #include "server/scoring_service.h"
 #include "server/services.h"
+#include "server/steward_service.h"
 
 namespace c360 {
 
-// IngestService, ProfileService, ScoringService, the standard
-// health-checking service and server reflection over one runtime.
+// Where the server listens and how it checks its callers.
+struct ServeOptions {
+  std::string listen = "127.0.0.1:0";  // "HOST:PORT"; port 0 picks a free one
+  ServerSecurity security;             // none: loopback only (server/auth.h)
+  // The review page's HTTP address (server/review_http.h), with the same
+  // security; "" = no page.
+  std::string http_listen;
+};
+
+// IngestService, ProfileService, ScoringService, AdminService,
+// StewardService, the standard health-checking service and server
+// reflection over one runtime.
 class RunningServer {
  public:
-  // Listens on `listen` ("HOST:PORT"; port 0 picks a free one). `runtime`
-  // is not owned and must outlive the server. Unavailable when the address
-  // cannot be bound.
+  // Listens as `options` say; every call is checked as MakeServerCredentials
+  // describes, whose errors Start returns. `runtime` is not owned and must
+  // outlive the server. Unavailable when the address cannot be bound.
   static absl::StatusOr<std::unique_ptr<RunningServer>> Start(
-      Runtime* runtime, const std::string& listen);
+      Runtime* runtime, const ServeOptions& options);
 
   // The bound port.
   int port() const { return port_; }
@@ -33,11 +46,17 @@ class RunningServer {
 
  private:
   explicit RunningServer(Runtime* runtime)
-      : ingest_(runtime), profiles_(runtime), scoring_(runtime) {}
+      : ingest_(runtime),
+        profiles_(runtime),
+        scoring_(runtime),
+        admin_(runtime),
+        steward_(runtime) {}
 
   IngestServiceImpl ingest_;
   ProfileServiceImpl profiles_;
   ScoringServiceImpl scoring_;
+  AdminServiceImpl admin_;
+  StewardServiceImpl steward_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 };
@@ -48,9 +67,11 @@ class RunningServer {
 void BlockShutdownSignals();
 
 // Starts a RunningServer, prints "c360 serving on HOST:PORT" to stdout, and
-// returns after a graceful shutdown on SIGTERM or SIGINT (in-flight calls get
-// up to 5 s); needs BlockShutdownSignals first.
-absl::Status Serve(Runtime* runtime, const std::string& listen);
+// with `http_listen` the review page too, printing "c360 review page on
+// http://HOST:PORT" after it; returns after a graceful shutdown on SIGTERM
+// or SIGINT (in-flight calls get up to 5 s); needs BlockShutdownSignals
+// first.
+absl::Status Serve(Runtime* runtime, const ServeOptions& options);
 
 }  // namespace c360
 

@@ -1,5 +1,6 @@
 #include "server/services.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -50,11 +51,67 @@ absl::StatusOr<GetProfileResponse> Lookup(const ProfileReader& profiles,
   return response;
 }
 
+using grpc::experimental::InterceptionHookPoints;
+
+// See RequestInterceptors. When a request cannot be parsed, gRPC reports a
+// received message of nullptr and answers INTERNAL without running the
+// handler.
+class UnparsedRequestInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  explicit UnparsedRequestInterceptor(const char* method) : method_(method) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            InterceptionHookPoints::POST_RECV_MESSAGE) &&
+        methods->GetRecvMessage() == nullptr) {
+      unparsed_ = true;
+    }
+    if (unparsed_ && methods->QueryInterceptionHookPoint(
+                         InterceptionHookPoints::PRE_SEND_STATUS)) {
+      methods->ModifySendStatus(grpc::Status(
+          grpc::StatusCode::INVALID_ARGUMENT,
+          absl::StrCat(method_, ": the request is not a valid message of its "
+                                "type (is a string not valid UTF-8?)")));
+    }
+    methods->Proceed();
+  }
+
+ private:
+  const char* method_;  // e.g. "/c360.IngestService/Upsert"
+  bool unparsed_ = false;
+};
+
+class UnparsedRequestInterceptorFactory final
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    using Type = grpc::experimental::ServerRpcInfo::Type;
+    if (info->type() != Type::UNARY && info->type() != Type::SERVER_STREAMING) {
+      return nullptr;
+    }
+    return new UnparsedRequestInterceptor(info->method());
+  }
+};
+
 }  // namespace
+
+absl::StatusOr<GetProfileResponse> LookupProfile(
+    const ProfileReader& profiles, const GetProfileRequest& request) {
+  return Lookup(profiles, request);
+}
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
                       std::string(status.message()));
+}
+
+std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+RequestInterceptors() {
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(std::make_unique<UnparsedRequestInterceptorFactory>());
+  return interceptors;
 }
 
 grpc::Status IngestServiceImpl::Upsert(grpc::ServerContext*,
@@ -74,6 +131,7 @@ grpc::Status IngestServiceImpl::UpsertStream(
   UpsertRequest request;
   bool more = true;
   while (more) {
+    request.Clear();
     more = reader->Read(&request);
     if (more) {
       chunk.push_back(std::move(*request.mutable_record()));
@@ -84,6 +142,16 @@ grpc::Status IngestServiceImpl::UpsertStream(
                                       summary->received() - chunk.size(), summary);
     if (!applied.ok()) return ToGrpcStatus(applied);
     chunk.clear();
+  }
+  // Reads end also at a message that cannot be parsed, which would look like
+  // the end of the stream but leaves what was parsed of it in `request`: a
+  // record, since every string of the request is in its record.
+  if (request.has_record()) {
+    return grpc::Status(
+        grpc::StatusCode::INVALID_ARGUMENT,
+        absl::StrCat("message ", summary->received(),
+                     " of the stream is not a valid UpsertRequest (is a string "
+                     "not valid UTF-8?); the messages before it were processed"));
   }
   return grpc::Status::OK;
 }

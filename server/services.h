@@ -3,15 +3,33 @@
 #ifndef C360_SERVER_SERVICES_H_
 #define C360_SERVER_SERVICES_H_
 
+#include <memory>
+#include <vector>
+
 #include "absl/status/status.h"
 #include "c360/service.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
+#include "grpcpp/support/server_interceptor.h"
 #include "server/runtime.h"
 
 namespace c360 {
 
 // The gRPC status with the same canonical code and message.
 grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// GetProfile's lookup, shared by ProfileService and the review page's JSON
+// API: by entity id (an alias redirects) or by member record.
+// InvalidArgument for an empty or missing key, NotFound for an unknown one.
+absl::StatusOr<GetProfileResponse> LookupProfile(
+    const ProfileReader& profiles, const GetProfileRequest& request);
+
+// The interceptors every c360 server installs. One gives a request that
+// gRPC cannot parse, which never reaches a handler, INVALID_ARGUMENT saying
+// so instead of gRPC's INTERNAL without a message; protobuf refuses, for
+// one, a string field that is not valid UTF-8. It covers calls with one
+// request message; UpsertStream checks the messages of its stream itself.
+std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+RequestInterceptors();
 
 class IngestServiceImpl final : public IngestService::Service {
  public:
@@ -21,6 +39,8 @@ class IngestServiceImpl final : public IngestService::Service {
   grpc::Status Upsert(grpc::ServerContext* context,
                       const UpsertRequest* request,
                       UpsertResponse* response) override;
+  // Ends with INVALID_ARGUMENT naming the index of a message it cannot
+  // parse; the records before it are processed.
   grpc::Status UpsertStream(grpc::ServerContext* context,
                             grpc::ServerReader<UpsertRequest>* reader,
                             UpsertSummary* summary) override;

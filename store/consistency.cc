@@ -5,6 +5,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "store/keys.h"
 #include "store/repository.h"
@@ -147,6 +148,79 @@ absl::Status CheckAliases(const Repository& repo, const ReadView& view,
   return scanned.ok() ? problem : scanned;
 }
 
+// Each constraint is stored under both orders of its pair, names records
+// that exist, and holds: must-linked records share an entity, cannot-linked
+// ones do not.
+absl::Status CheckConstraints(const ReadView& view, const RecordIndex& index,
+                              StoreCensus* census) {
+  absl::Status problem;
+  absl::Status scanned = view.Scan(Table::kConstraints, "", "",
+                                   [&](absl::string_view key, absl::string_view value) {
+    Constraint c;
+    if (!c.ParseFromArray(value.data(), value.size())) {
+      problem = Violation("unreadable constraint");
+      return false;
+    }
+    const RecordKey &l = c.left(), &r = c.right();
+    std::string pair = absl::StrCat(RecordKeyString(l), " and ", RecordKeyString(r));
+    auto left = index.entity_of.find(RecordKeyString(l));
+    auto right = index.entity_of.find(RecordKeyString(r));
+    absl::StatusOr<std::string> mirror = view.Get(
+        Table::kConstraints, EncodeKey({r.source(), r.source_id(), l.source(), l.source_id()}));
+    Constraint other;
+    if (key != EncodeKey({l.source(), l.source_id(), r.source(), r.source_id()})) {
+      problem = Violation(absl::StrCat("constraint of ", pair, " under another key"));
+    } else if (!mirror.ok() || !other.ParseFromString(*mirror) || other.kind() != c.kind()) {
+      problem = Violation(absl::StrCat("constraint of ", pair, " has no mirror"));
+    } else if (left == index.entity_of.end() || right == index.entity_of.end()) {
+      problem = Violation(absl::StrCat("constraint of ", pair, " names a missing record"));
+    } else if ((c.kind() == MUST_LINK) != (left->second == right->second) ||
+               (c.kind() != MUST_LINK && c.kind() != CANNOT_LINK)) {
+      problem = Violation(absl::StrCat(ConstraintKind_Name(c.kind()), " of ", pair,
+                                       " does not hold (entities ", left->second,
+                                       ", ", right->second, ")"));
+    }
+    ++census->constraints;
+    return problem.ok();
+  });
+  return scanned.ok() ? problem : scanned;
+}
+
+// Every task names records that exist and an entity that exists or existed
+// (alias), is numbered below the counter, and is OPEN or decided.
+absl::Status CheckReviewTasks(const Repository& repo, const ReadView& view,
+                              const RecordIndex& index, uint64_t next_task,
+                              StoreCensus* census) {
+  absl::Status problem;
+  absl::Status scanned = view.Scan(Table::kReviewTasks, "", "",
+                                   [&](absl::string_view, absl::string_view value) {
+    ReviewTask task;
+    if (!task.ParseFromArray(value.data(), value.size())) {
+      problem = Violation("unreadable review task");
+      return false;
+    }
+    std::string id = task.task_id();
+    uint64_t number = 0;
+    if (id.size() < 2 || !absl::SimpleAtoi(id.substr(1), &number) || number >= next_task) {
+      problem = Violation(absl::StrCat("review task id ", id, " is not below the counter"));
+    } else if (!index.entity_of.contains(RecordKeyString(task.record())) ||
+               !index.entity_of.contains(
+                   RecordKeyString(task.evidence().matched_record()))) {
+      problem = Violation(absl::StrCat("review task ", id, " names a missing record"));
+    } else if (!repo.LiveEntityId(task.entity_id()).ok()) {
+      problem = Violation(absl::StrCat("review task ", id, " names entity ",
+                                       task.entity_id(), ", which never existed"));
+    } else if (task.state() != OPEN && task.state() != DECIDED_SAME &&
+               task.state() != DECIDED_NOT_SAME) {
+      problem = Violation(absl::StrCat("review task ", id, " is stored as ",
+                                       ReviewState_Name(task.state())));
+    }
+    ++census->review_tasks;
+    return problem.ok();
+  });
+  return scanned.ok() ? problem : scanned;
+}
+
 // Sequences 1..next-1, each once, in order.
 absl::Status CheckLog(const ReadView& view, Table table, uint64_t next,
                       int64_t* count) {
@@ -185,6 +259,8 @@ absl::StatusOr<StoreCensus> CheckStore(const ReadView& view) {
   for (absl::Status status :
        {CheckEntities(view, *members, &census), CheckPostings(view, *index, &census),
         CheckAliases(repo, view, &census),
+        CheckConstraints(view, *index, &census),
+        CheckReviewTasks(repo, view, *index, counters->next_task(), &census),
         CheckLog(view, Table::kChangeLog, counters->next_change(), &census.changes),
         CheckLog(view, Table::kAudit, counters->next_audit(), &census.audit_events)}) {
     if (!status.ok()) return status;

@@ -1,7 +1,8 @@
 // Verification of the store's invariants (docs/storage.md, "Invariants") on
 // one consistent view: every record in exactly one live entity, membership
 // and record counts agreeing, candidate keys matching their records, aliases
-// pointing at live entities, logs without gaps.
+// pointing at live entities, logs without gaps, constraints mirrored and
+// holding, review tasks naming what exists.
 #ifndef C360_STORE_CONSISTENCY_H_
 #define C360_STORE_CONSISTENCY_H_
 
@@ -21,6 +22,8 @@ struct StoreCensus {
   int64_t aliases = 0;
   int64_t changes = 0;
   int64_t audit_events = 0;
+  int64_t constraints = 0;  // rows: each constraint is stored twice
+  int64_t review_tasks = 0;
 };
 
 // Checks every invariant. Returns the census, or DataLoss whose message

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+
 namespace c360 {
 
 const std::vector<Table>& AllTables() {
@@ -9,7 +11,7 @@ const std::vector<Table>& AllTables() {
       Table::kMeta,          Table::kRecords, Table::kEntities,
       Table::kMembership,    Table::kCandidateKeys, Table::kAliases,
       Table::kAudit,         Table::kChangeLog, Table::kModels,
-      Table::kOpportunities};
+      Table::kOpportunities, Table::kReviewTasks, Table::kConstraints};
   return *kTables;
 }
 
@@ -35,6 +37,10 @@ absl::string_view TableName(Table table) {
       return "models";
     case Table::kOpportunities:
       return "opportunities";
+    case Table::kReviewTasks:
+      return "review_tasks";
+    case Table::kConstraints:
+      return "constraints";
   }
   return "unknown";
 }
@@ -45,6 +51,11 @@ void WriteSet::Put(Table table, std::string key, std::string value) {
 
 void WriteSet::Delete(Table table, std::string key) {
   ops_.push_back({table, true, std::move(key), {}});
+}
+
+absl::Status KvStore::Checkpoint(const std::string& dir) {
+  return absl::UnimplementedError(
+      absl::StrCat("this store cannot write a checkpoint to ", dir));
 }
 
 }  // namespace c360

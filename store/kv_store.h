@@ -28,6 +28,8 @@ enum class Table {
   kChangeLog,      // sequence -> ChangeEvent
   kModels,         // (model family, version) -> a stored model
   kOpportunities,  // opportunity_id -> an opportunity of the CRM
+  kReviewTasks,    // task_id -> ReviewTask
+  kConstraints,    // (source, source_id, source, source_id) -> Constraint
 };
 
 // Every table, in enum order.
@@ -88,6 +90,12 @@ class KvStore : public ReadView {
   // A consistent view of the store as it is now, unaffected by later
   // commits. The view must not outlive the store.
   virtual std::unique_ptr<ReadView> Snapshot() const = 0;
+
+  // Writes a consistent copy of the store as it is now into the folder
+  // `dir`, which must not exist yet (its parent must); commits and reads go
+  // on meanwhile. The copy opens as a store of its own. Unimplemented when
+  // the backend cannot make one.
+  virtual absl::Status Checkpoint(const std::string& dir);
 };
 
 }  // namespace c360

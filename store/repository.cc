@@ -15,6 +15,31 @@ std::string RecordKeyBytes(const RecordKey& key) {
   return EncodeKey({key.source(), key.source_id()});
 }
 
+std::string PairKey(const RecordKey& left, const RecordKey& right) {
+  return EncodeKey(
+      {left.source(), left.source_id(), right.source(), right.source_id()});
+}
+
+// Visits the messages of `table` from key `start` on, parsed, until `visit`
+// returns false.
+template <typename Message>
+absl::Status ScanMessages(const ReadView& view, Table table,
+                          absl::string_view prefix, absl::string_view start,
+                          absl::string_view what,
+                          const std::function<bool(const Message&)>& visit) {
+  absl::Status parse_error;
+  absl::Status scanned = view.Scan(
+      table, prefix, start, [&](absl::string_view, absl::string_view value) {
+        Message message;
+        if (!message.ParseFromArray(value.data(), value.size())) {
+          parse_error = absl::DataLossError(absl::StrCat("unreadable ", what));
+          return false;
+        }
+        return visit(message);
+      });
+  return scanned.ok() ? parse_error : scanned;
+}
+
 std::string EntityPartKey(absl::string_view entity_id, const RecordKey& key) {
   return EncodeKey({entity_id, key.source(), key.source_id()});
 }
@@ -142,43 +167,67 @@ absl::StatusOr<std::vector<Posting>> Repository::Postings(
 absl::StatusOr<StoreCounters> Repository::GetCounters() const {
   absl::StatusOr<StoreCounters> counters = GetMessage<StoreCounters>(
       *view_, Table::kMeta, EncodeKey({kCountersKey}), "counters");
-  if (!absl::IsNotFound(counters.status())) return counters;
-  StoreCounters fresh;
-  fresh.set_next_entity(1);
-  fresh.set_next_change(1);
-  fresh.set_next_audit(1);
+  if (absl::IsNotFound(counters.status())) counters = StoreCounters();
+  if (!counters.ok()) return counters.status();
+  StoreCounters fresh = *std::move(counters);
+  // 0 = never written: a new store, or a counter older binaries did not keep.
+  if (fresh.next_entity() == 0) fresh.set_next_entity(1);
+  if (fresh.next_change() == 0) fresh.set_next_change(1);
+  if (fresh.next_audit() == 0) fresh.set_next_audit(1);
+  if (fresh.next_task() == 0) fresh.set_next_task(1);
   return fresh;
+}
+
+absl::StatusOr<ReviewTask> Repository::GetReviewTask(
+    absl::string_view task_id) const {
+  return GetMessage<ReviewTask>(*view_, Table::kReviewTasks,
+                                EncodeKey({task_id}),
+                                absl::StrCat("review task ", task_id));
+}
+
+absl::Status Repository::ScanReviewTasks(
+    absl::string_view from,
+    const std::function<bool(const ReviewTask&)>& visit) const {
+  std::string start = from.empty() ? "" : EncodeKey({from});
+  return ScanMessages<ReviewTask>(*view_, Table::kReviewTasks, "", start,
+                                  "review task", visit);
+}
+
+absl::StatusOr<std::vector<Constraint>> Repository::Constraints(
+    const RecordKey& record) const {
+  std::vector<Constraint> constraints;
+  absl::Status scanned = ScanMessages<Constraint>(
+      *view_, Table::kConstraints, RecordKeyBytes(record), "", "constraint",
+      [&](const Constraint& c) {
+        constraints.push_back(c);
+        return true;
+      });
+  if (!scanned.ok()) return scanned;
+  return constraints;
+}
+
+absl::Status Repository::ScanEntities(
+    const std::function<bool(const EntityState&)>& visit) const {
+  return ScanMessages<EntityState>(*view_, Table::kEntities, "", "", "entity",
+                                   visit);
+}
+
+absl::Status Repository::ScanAudit(
+    const std::function<bool(const AuditEvent&)>& visit) const {
+  return ScanMessages<AuditEvent>(*view_, Table::kAudit, "", "", "audit event",
+                                  visit);
 }
 
 absl::Status Repository::ScanChanges(
     uint64_t from, const std::function<bool(const ChangeEvent&)>& visit) const {
-  absl::Status parse_error;
-  absl::Status scanned = view_->Scan(
-      Table::kChangeLog, "", EncodeSequence(from),
-      [&](absl::string_view, absl::string_view value) {
-        ChangeEvent event;
-        if (!event.ParseFromArray(value.data(), value.size())) {
-          parse_error = absl::DataLossError("unreadable change event");
-          return false;
-        }
-        return visit(event);
-      });
-  return scanned.ok() ? parse_error : scanned;
+  return ScanMessages<ChangeEvent>(*view_, Table::kChangeLog, "",
+                                   EncodeSequence(from), "change event", visit);
 }
 
 absl::Status Repository::ScanRecords(
     const std::function<bool(const StoredRecord&)>& visit) const {
-  absl::Status parse_error;
-  absl::Status scanned = view_->Scan(
-      Table::kRecords, "", "", [&](absl::string_view, absl::string_view value) {
-        StoredRecord record;
-        if (!record.ParseFromArray(value.data(), value.size())) {
-          parse_error = absl::DataLossError("unreadable record");
-          return false;
-        }
-        return visit(record);
-      });
-  return scanned.ok() ? parse_error : scanned;
+  return ScanMessages<StoredRecord>(*view_, Table::kRecords, "", "", "record",
+                                    visit);
 }
 
 absl::Status Repository::ScanCandidateKeyCounts(
@@ -263,6 +312,27 @@ void RepositoryWrites::AppendChange(const ChangeEvent& event) {
 void RepositoryWrites::PutCounters(const StoreCounters& counters) {
   writes_.Put(Table::kMeta, EncodeKey({kCountersKey}),
               counters.SerializeAsString());
+}
+
+void RepositoryWrites::PutReviewTask(const ReviewTask& task) {
+  writes_.Put(Table::kReviewTasks, EncodeKey({task.task_id()}),
+              task.SerializeAsString());
+}
+
+void RepositoryWrites::PutConstraint(const Constraint& constraint) {
+  Constraint mirror = constraint;
+  std::swap(*mirror.mutable_left(), *mirror.mutable_right());
+  writes_.Put(Table::kConstraints,
+              PairKey(constraint.left(), constraint.right()),
+              constraint.SerializeAsString());
+  writes_.Put(Table::kConstraints, PairKey(mirror.left(), mirror.right()),
+              mirror.SerializeAsString());
+}
+
+void RepositoryWrites::DeleteConstraint(const RecordKey& left,
+                                        const RecordKey& right) {
+  writes_.Delete(Table::kConstraints, PairKey(left, right));
+  writes_.Delete(Table::kConstraints, PairKey(right, left));
 }
 
 }  // namespace c360

@@ -1,5 +1,5 @@
 // Typed access to c360's tables: records, entities, membership, candidate
-// keys, aliases, audit and change log, encoded as docs/storage.md describes.
+// keys, aliases, audit and change log, review tasks and constraints, encoded as docs/storage.md describes.
 // Reads go through a ReadView (the latest state or a snapshot); writes are
 // collected in RepositoryWrites and committed as one atomic WriteSet.
 #ifndef C360_STORE_REPOSITORY_H_
@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "c360/record.pb.h"
+#include "c360/steward.pb.h"
 #include "c360/storage.pb.h"
 #include "store/kv_store.h"
 
@@ -58,6 +59,28 @@ class Repository {
   // The counters; all 1 in a new store.
   absl::StatusOr<StoreCounters> GetCounters() const;
 
+  // The review task; NotFound for an unknown id.
+  absl::StatusOr<ReviewTask> GetReviewTask(absl::string_view task_id) const;
+
+  // Visits review tasks with id >= `from` ("" = all) in id order, which is
+  // the order of creation, until `visit` returns false.
+  absl::Status ScanReviewTasks(
+      absl::string_view from,
+      const std::function<bool(const ReviewTask&)>& visit) const;
+
+  // The constraints naming `record`, each with `left` = `record`, in the key
+  // order of their other record.
+  absl::StatusOr<std::vector<Constraint>> Constraints(
+      const RecordKey& record) const;
+
+  // Visits every live entity in id order until `visit` returns false.
+  absl::Status ScanEntities(
+      const std::function<bool(const EntityState&)>& visit) const;
+
+  // Visits every audit event in sequence order until `visit` returns false.
+  absl::Status ScanAudit(
+      const std::function<bool(const AuditEvent&)>& visit) const;
+
   // Visits change-log entries with sequence >= `from` in order until `visit`
   // returns false.
   absl::Status ScanChanges(
@@ -96,6 +119,10 @@ class RepositoryWrites {
   void AppendAudit(const AuditEvent& event);
   void AppendChange(const ChangeEvent& event);
   void PutCounters(const StoreCounters& counters);
+  void PutReviewTask(const ReviewTask& task);
+  // Stores the constraint under both orders of its pair.
+  void PutConstraint(const Constraint& constraint);
+  void DeleteConstraint(const RecordKey& left, const RecordKey& right);
 
   const WriteSet& write_set() const { return writes_; }
 

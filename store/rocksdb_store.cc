@@ -8,6 +8,7 @@
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
+#include "rocksdb/utilities/checkpoint.h"
 #include "store/keys.h"
 #include "store/schema.h"
 
@@ -182,6 +183,18 @@ class RocksDbStore : public KvStore {
     return std::make_unique<RocksSnapshotView>(db_.get(), &families_);
   }
 
+  // Flushes the memtables, then hard-links the table files (copies them
+  // across file systems) and copies the manifest and the live WAL.
+  absl::Status Checkpoint(const std::string& dir) override {
+    rocksdb::Checkpoint* raw = nullptr;
+    absl::Status created =
+        FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "checkpoint");
+    if (!created.ok()) return created;
+    std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+    return FromRocks(checkpoint->CreateCheckpoint(dir),
+                     absl::StrCat("checkpoint to ", dir));
+  }
+
  private:
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> families_;
@@ -191,7 +204,7 @@ class RocksDbStore : public KvStore {
 
 rocksdb::Options DatabaseOptions(const RocksDbOptions& options) {
   rocksdb::Options db_options;
-  db_options.create_if_missing = true;
+  db_options.create_if_missing = options.create_if_missing;
   db_options.create_missing_column_families = true;
   db_options.IncreaseParallelism(2);
   rocksdb::BlockBasedTableOptions table;
@@ -226,7 +239,11 @@ absl::StatusOr<std::unique_ptr<KvStore>> OpenRocksDbStore(
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   absl::Status opened = FromRocks(
-      rocksdb::DB::Open(db_options, options.path, descriptors, &handles, &raw),
+      options.read_only
+          ? rocksdb::DB::OpenForReadOnly(db_options, options.path, descriptors,
+                                         &handles, &raw)
+          : rocksdb::DB::Open(db_options, options.path, descriptors, &handles,
+                              &raw),
       absl::StrCat("opening ", options.path));
   if (!opened.ok()) return opened;
   std::unique_ptr<rocksdb::DB> db(raw);
@@ -238,6 +255,17 @@ absl::StatusOr<std::unique_ptr<KvStore>> OpenRocksDbStore(
   absl::Status schema = EnsureSchemaVersion(store.get());
   if (!schema.ok()) return schema;
   return store;
+}
+
+absl::Status EnsureNotInUse(const std::string& path) {
+  rocksdb::Env* env = rocksdb::Env::Default();
+  const std::string lock_file = path + "/LOCK";
+  if (env->FileExists(lock_file).IsNotFound()) return absl::OkStatus();
+  rocksdb::FileLock* lock = nullptr;
+  absl::Status locked = FromRocks(env->LockFile(lock_file, &lock),
+                                  absl::StrCat(path, " is in use"));
+  if (!locked.ok()) return locked;
+  return FromRocks(env->UnlockFile(lock), absl::StrCat("unlocking ", path));
 }
 
 }  // namespace c360

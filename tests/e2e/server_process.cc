@@ -16,7 +16,14 @@ constexpr char kReadyPrefix[] = "c360 serving on ";
 
 }  // namespace
 
-ServerProcess::ServerProcess(const std::string& binary, const std::string& db) {
+ServerProcess::ServerProcess(const std::string& binary, const std::string& db,
+                             const std::vector<std::string>& extra_args) {
+  std::vector<std::string> args = {binary, "serve", "--db", db, "--listen",
+                                   "127.0.0.1:0"};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
   int out[2];
   if (pipe(out) != 0) return;
   pid_ = fork();
@@ -24,8 +31,7 @@ ServerProcess::ServerProcess(const std::string& binary, const std::string& db) {
     dup2(out[1], STDOUT_FILENO);
     close(out[0]);
     close(out[1]);
-    execl(binary.c_str(), binary.c_str(), "serve", "--db", db.c_str(),
-          "--listen", "127.0.0.1:0", static_cast<char*>(nullptr));
+    execv(binary.c_str(), argv.data());
     _exit(127);
   }
   close(out[1]);
@@ -39,6 +45,16 @@ ServerProcess::ServerProcess(const std::string& binary, const std::string& db) {
   }
   // Kept open until Terminate so that later output cannot raise SIGPIPE.
   output_ = stream;
+}
+
+std::string ServerProcess::NextLine() {
+  char line[1024];
+  if (output_ == nullptr || std::fgets(line, sizeof(line), output_) == nullptr) {
+    return "";
+  }
+  std::string text = line;
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  return text;
 }
 
 ServerProcess::~ServerProcess() {

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include <signal.h>
 #include <sys/types.h>
@@ -13,13 +14,20 @@ namespace c360 {
 
 class ServerProcess {
  public:
-  // Runs `binary serve --db db --listen 127.0.0.1:0` and waits (up to 30 s)
-  // for its "c360 serving on ADDRESS" line. On failure address() is empty.
-  ServerProcess(const std::string& binary, const std::string& db);
+  // Runs `binary serve --db db --listen 127.0.0.1:0` + `extra_args` and waits
+  // (up to 30 s) for its "c360 serving on ADDRESS" line. On failure
+  // address() is empty.
+  ServerProcess(const std::string& binary, const std::string& db,
+                const std::vector<std::string>& extra_args = {});
   // Stops the server if still running.
   ~ServerProcess();
 
   const std::string& address() const { return address_; }
+  // The next line the server prints on stdout (after the "c360 serving on"
+  // line), without its newline; "" when its output ended.
+  std::string NextLine();
+  // The server's process id; -1 once it has stopped.
+  pid_t pid() const { return pid_; }
 
   // Sends SIGTERM and returns the exit status (as waitpid reports it), or
   // -1 if the process did not end within 10 s.

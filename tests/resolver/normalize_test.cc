@@ -311,6 +311,19 @@ TEST(NormalizePhoneErrorsTest, RejectsWhatIsNotAPossibleNumber) {
   }
 }
 
+// Found by tests/fuzz/normalize_fuzzer: libphonenumber strips a national
+// prefix also after a country code, so "+358000229" read again was
+// "+35800229", and a phone shown in a profile did not find it.
+TEST(NormalizePhoneRoundTripTest, ResultNormalizesToItself) {
+  for (const char* text : {"000-02-29", "000229", "040 123 4567"}) {
+    const absl::StatusOr<std::string> phone = NormalizePhone(text, "FI");
+    ASSERT_TRUE(phone.ok()) << text << ": " << phone.status();
+    EXPECT_EQ(NormalizePhone(*phone, "FI").value_or(""), *phone) << text;
+    EXPECT_EQ(NormalizePhone(*phone, "").value_or(""), *phone) << text;
+  }
+  EXPECT_EQ(NormalizePhone("000-02-29", "FI").value_or(""), "+35800229");
+}
+
 TEST(NormalizePhoneErrorsTest, MessageQuotesValue) {
   EXPECT_THAT(NormalizePhone("abc", "FI").status().message(),
               HasSubstr("'abc'"));
@@ -414,6 +427,13 @@ TEST(NormalizeHandleTest, DropsAtSignTrimsAndLowerCases) {
   EXPECT_EQ(NormalizeHandle("@@mikko"), "mikko");
   EXPECT_EQ(NormalizeHandle("@"), "");
   EXPECT_EQ(NormalizeHandle(""), "");
+}
+
+// Found by tests/fuzz/normalize_fuzzer: whitespace after the '@' stayed,
+// so the result was not trimmed and "@ mikko_v" missed "mikko_v".
+TEST(NormalizeHandleTest, WhitespaceAfterAtSignGoes) {
+  EXPECT_EQ(NormalizeHandle("@ Mikko_V"), "mikko_v");
+  EXPECT_EQ(NormalizeHandle(" @\t@ mikko_v "), "mikko_v");
 }
 
 // --- Birth dates ---------------------------------------------------------
