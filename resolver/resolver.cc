@@ -30,6 +30,8 @@ struct EntityMatch {
   MatchEvidence evidence;
   // Some member contradicts the record (see MatchDecider::Contradicts).
   bool contradicted = false;
+  // The mean score over the members compared.
+  double mean_score = 0;
   std::vector<std::shared_ptr<const ComparableRecord>> members;
 };
 
@@ -100,9 +102,10 @@ class Resolver::Decision {
   }
 
   // Candidate entities that match, best first. An entity matches when its
-  // best member pair is a match and no member contradicts the record, so a
-  // record without a birth date cannot join a parent's entity that already
-  // holds the child's record.
+  // best member pair is a match, its members weigh a link on average (as in
+  // bulk clustering) and no member contradicts the record, so a record
+  // without a birth date cannot join a parent's entity that already holds
+  // the child's record.
   absl::StatusOr<std::vector<EntityMatch>> FindMatches() {
     absl::StatusOr<std::vector<std::string>> entities = CandidateEntities();
     if (!entities.ok()) return entities.status();
@@ -110,7 +113,8 @@ class Resolver::Decision {
     for (const std::string& id : *entities) {
       absl::StatusOr<EntityMatch> match = ScoreEntity(id);
       if (!match.ok()) return match.status();
-      if (!match->contradicted && resolver_.decider_->IsMatch(match->evidence)) {
+      if (!match->contradicted && resolver_.decider_->IsMatch(match->evidence) &&
+          match->mean_score >= resolver_.decider_->link_threshold()) {
         matches.push_back(*std::move(match));
       }
     }
@@ -159,12 +163,14 @@ class Resolver::Decision {
       if (!member.ok()) return member.status();
       MatchEvidence evidence = resolver_.decider_->Compare(comparable_, **member);
       match.contradicted |= resolver_.decider_->Contradicts(evidence);
+      match.mean_score += evidence.score();
       match.members.push_back(*std::move(member));
       if (evidence.score() > match.evidence.score()) {
         *evidence.mutable_matched_record() = (*keys)[i];
         match.evidence = std::move(evidence);
       }
     }
+    if (!match.members.empty()) match.mean_score /= match.members.size();
     return match;
   }
 
@@ -190,16 +196,23 @@ class Resolver::Decision {
     cache_[std::move(name)] = std::move(c);
   }
 
-  // Whether any member of `a` contradicts any member of `b`.
-  bool EntitiesContradict(const EntityMatch& a, const EntityMatch& b) const {
-    for (const auto& x : a.members) {
-      for (const auto& y : b.members) {
-        if (resolver_.decider_->Contradicts(resolver_.decider_->Compare(*x, *y))) {
-          return true;
-        }
+  // Whether `match` belongs with the entity being formed (`joined`, the
+  // incoming record among them), as bulk clustering demands of two
+  // clusters: no cross pair contradicts, and the cross pairs weigh a link
+  // on average.
+  bool BelongTogether(
+      const std::vector<const ComparableRecord*>& joined,
+      const EntityMatch& match) const {
+    double total = 0;
+    for (const ComparableRecord* x : joined) {
+      for (const auto& y : match.members) {
+        const MatchEvidence evidence = resolver_.decider_->Compare(*x, *y);
+        if (resolver_.decider_->Contradicts(evidence)) return false;
+        total += evidence.score();
       }
     }
-    return false;
+    const size_t pairs = joined.size() * match.members.size();
+    return pairs > 0 && total / pairs >= resolver_.decider_->link_threshold();
   }
 
   absl::Status CreateEntity() {
@@ -217,17 +230,19 @@ class Resolver::Decision {
     return absl::OkStatus();
   }
 
-  // Links to the best match. Other matches merge with it when no member of
-  // theirs contradicts a member already joined: the record alone is not
-  // enough evidence that two people are one. The oldest id survives.
+  // Links to the best match. Other matches merge with it when they belong
+  // together with every entity already joined (BelongTogether): the record
+  // alone is not enough evidence that two people are one. The oldest id
+  // survives.
   absl::Status Link(const std::vector<EntityMatch>& matches) {
     *stored_.mutable_evidence() = matches.front().evidence;
     std::vector<const EntityMatch*> joined = {&matches.front()};
+    std::vector<const ComparableRecord*> members = {&comparable_};
+    for (const auto& member : matches.front().members) members.push_back(member.get());
     for (size_t i = 1; i < matches.size(); ++i) {
-      bool compatible = std::none_of(joined.begin(), joined.end(), [&](auto* j) {
-        return EntitiesContradict(*j, matches[i]);
-      });
-      if (compatible) joined.push_back(&matches[i]);
+      if (!BelongTogether(members, matches[i])) continue;
+      joined.push_back(&matches[i]);
+      for (const auto& member : matches[i].members) members.push_back(member.get());
     }
     std::string survivor = matches.front().entity_id;
     for (const EntityMatch* m : joined) survivor = std::min(survivor, m->entity_id);
