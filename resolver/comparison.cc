@@ -166,17 +166,21 @@ void SetNames(ComparableRecord* out) {
   out->family = absl::StrJoin(out->family_tokens, " ");
 }
 
+// "mikko_virtanen84" -> "mikovirtanen": the letters, folded.
+std::string FoldedLetters(absl::string_view text) {
+  std::string letters;
+  for (char c : text) {
+    if (absl::ascii_isalpha(static_cast<unsigned char>(c)))
+      letters.push_back(c);
+  }
+  return absl::StrReplaceAll(Fold(letters), {{" ", ""}});
+}
+
 // "mikko_virtanen84" -> letters "mikovirtanen" (folded), digits "84".
 void AddHandle(absl::string_view platform_handle, ComparableRecord* out) {
   absl::string_view handle =
       platform_handle.substr(platform_handle.find(':') + 1);
-  std::string letters;
-  for (char c : handle) {
-    if (absl::ascii_isalpha(static_cast<unsigned char>(c)))
-      letters.push_back(c);
-  }
-  out->handle_letters.push_back(
-      absl::StrReplaceAll(Fold(letters), {{" ", ""}}));
+  out->handle_letters.push_back(FoldedLetters(handle));
   out->handle_digits.push_back(DigitsOf(handle));
 }
 
@@ -228,18 +232,24 @@ bool SharesAny(const std::vector<std::string>& a,
   return false;
 }
 
+// A local part both records' e-mails share ("mikko.virtanen" at two
+// providers), or "".
+std::string SharedLocalPart(const std::vector<std::string>& a,
+                            const std::vector<std::string>& b) {
+  for (const std::string& x : a) {
+    for (const std::string& y : b) {
+      const std::string local = x.substr(0, x.find('@'));
+      if (local == y.substr(0, y.find('@'))) return local;
+    }
+  }
+  return "";
+}
+
 uint8_t CompareEmails(const std::vector<std::string>& a,
                       const std::vector<std::string>& b) {
   if (a.empty() || b.empty()) return kMissingLevel;
   if (SharesAny(a, b)) return kContactExact;
-  for (const std::string& x : a) {
-    for (const std::string& y : b) {
-      if (x.substr(0, x.find('@')) == y.substr(0, y.find('@'))) {
-        return kContactPartial;
-      }
-    }
-  }
-  return kContactDifferent;
+  return SharedLocalPart(a, b).empty() ? kContactDifferent : kContactPartial;
 }
 
 absl::string_view Last7(absl::string_view phone) {
@@ -511,6 +521,23 @@ uint8_t Comparator::CompareGiven(const ComparableRecord& a,
   return similarity >= kFuzzyLow ? kGivenFuzzy80 : kGivenDifferent;
 }
 
+namespace {
+
+// Whether the shared local part of the two records' e-mails is nothing but
+// the name both carry: two providers' "mikko.virtanen" are two people as
+// often as the name is common, and the names have counted that already.
+// Digits (a birth year) are news.
+bool LocalPartIsTheName(const ComparableRecord& a, const ComparableRecord& b) {
+  const std::string local =
+      SharedLocalPart(a.normalized.emails, b.normalized.emails);
+  if (local.empty() || !DigitsOf(local).empty()) return false;
+  const std::string letters = FoldedLetters(local);
+  return HasFullName(a) && HasFullName(b) && HandleSpellsName(letters, a) &&
+         HandleSpellsName(letters, b);
+}
+
+}  // namespace
+
 ComparisonVector Comparator::Compare(const ComparableRecord& a,
                                      const ComparableRecord& b) const {
   ComparisonVector v{};
@@ -524,6 +551,8 @@ ComparisonVector Comparator::Compare(const ComparableRecord& a,
   v[kBirthDateField] = CompareBirthDates(a.birth_digits, b.birth_digits);
   v[kSocSecIdField] = CompareDigits(a.soc_sec_id, b.soc_sec_id);
   v[kEmailField] = CompareEmails(a.normalized.emails, b.normalized.emails);
+  if (v[kEmailField] == kContactPartial && LocalPartIsTheName(a, b))
+    v[kEmailField] = kMissingLevel;
   v[kPhoneField] = ComparePhones(a.normalized.phones, b.normalized.phones);
   v[kStreetField] = CompareStrings(a.street, b.street);
   v[kHouseNumberField] = CompareDigits(a.house_number, b.house_number);

@@ -227,7 +227,10 @@ int RunBulkLoad(int argc, char** argv) {
             "first learn the match model by EM from the input (or a sample), "
             "store it as the active model and resolve with it; without it "
             "the v1 rules resolve");
-  args.Option("train-sample", "records --train learns from at most", "200000");
+  // EM needs the pairs of one person together: a random sample of records
+  // breaks most of them, so it is only for inputs too big to learn from.
+  args.Option("train-sample", "records --train learns from at most",
+              "2000000");
   args.Option("nicknames", "nickname and transliteration groups",
               absl::StrCat(C360_DATA_DIR, "/nicknames.tsv"));
   AddThresholdOptions(args);

@@ -138,6 +138,16 @@ TEST(ComparisonTest, EmailLevels) {
   EXPECT_EQ(email("mikko@example.fi", "anna@example.fi"), "different");
 }
 
+TEST(ComparisonTest, ALocalPartThatIsOnlyTheNameAddsNothing) {
+  const Person work{"Mikko", "Virtanen", "", "", "mikko.virtanen@example.fi"};
+  const Person yahoo{"Mikko", "Virtanen", "", "", "mikko.virtanen@yahoo.com"};
+  EXPECT_EQ(Level(kEmailField, work, yahoo), "missing");
+  // A birth year in it is news the names do not carry.
+  const Person work84{"Mikko", "Virtanen", "", "", "mikko.virtanen84@example.fi"};
+  const Person yahoo84{"Mikko", "Virtanen", "", "", "mikko.virtanen84@yahoo.com"};
+  EXPECT_EQ(Level(kEmailField, work84, yahoo84), "same_local_part");
+}
+
 TEST(ComparisonTest, HandlesAndDisplayNamesHintAtThePerson) {
   const Person person{"Mikko", "Virtanen", "1984-05-03"};
   auto social = [&](const std::string& handle, const std::string& display) {
