@@ -227,6 +227,7 @@ class Resolver::Decision {
     Join(id);
     AppendChange(ENTITY_CREATED, id, "");
     result_.outcome = CREATED;
+    result_.nothing_to_match = stored_.candidate_keys().empty();
     return absl::OkStatus();
   }
 

@@ -120,7 +120,8 @@ void PrintSummary(const Input& input, const BulkLoadReport& report,
                               report.write_seconds;
   std::printf(
       "{\"rows\": %lld, \"records\": %lld, \"rejected\": %lld, "
-      "\"superseded\": %zu, \"entities\": %lld, \"pairs_scored\": %lld, "
+      "\"superseded\": %zu, \"entities\": %lld, \"nothing_to_match\": %lld, "
+      "\"pairs_scored\": %lld, "
       "\"hot_keys\": %lld, \"review_pairs\": %lld, \"commits\": %lld, "
       "\"seconds\": {\"read\": %.2f, \"prepare\": %.2f, \"block\": %.2f, "
       "\"score\": %.2f, \"cluster\": %.2f, \"write\": %.2f, \"load\": %.2f}, "
@@ -128,6 +129,7 @@ void PrintSummary(const Input& input, const BulkLoadReport& report,
       static_cast<long long>(input.rows), static_cast<long long>(report.loaded),
       static_cast<long long>(input.rejected), report.superseded.size(),
       static_cast<long long>(report.entities),
+      static_cast<long long>(report.nothing_to_match),
       static_cast<long long>(report.pairs_scored),
       static_cast<long long>(report.hot_keys),
       static_cast<long long>(report.review_pairs),

@@ -85,6 +85,25 @@ TEST_F(ResolverTest, NewRecordCreatesEntityInOneCommit) {
   EXPECT_THAT(ChangeTypes(), ElementsAre(ENTITY_CREATED));
 }
 
+// No name with a birth date or postcode, no contact: kept and counted,
+// never dropped, never matched.
+TEST_F(ResolverTest, RecordWithNothingToMatchOnIsKeptAsItsOwnEntity) {
+  SourceRecord bare;
+  bare.set_source("crm");
+  bare.set_source_id("bare");
+  bare.add_names()->set_full("Anna");
+  const UpsertResult first = Upsert(bare);
+  EXPECT_EQ(first.outcome, CREATED);
+  EXPECT_TRUE(first.nothing_to_match);
+  bare.set_source_id("bare2");
+  const UpsertResult second = Upsert(bare);
+  EXPECT_EQ(second.outcome, CREATED);
+  EXPECT_NE(second.entity_id, first.entity_id);
+  SourceRecord with_email = Person("crm", "x", "Anna", "Virtanen");
+  with_email.add_emails("anna@example.fi");
+  EXPECT_FALSE(Upsert(with_email).nothing_to_match);
+}
+
 TEST_F(ResolverTest, SameContentTwiceIsANoOpAndChangeIsAnUpdate) {
   SourceRecord r = Person("crm", "1", "Mikko", "Virtanen");
   r.add_emails("mikko@example.fi");
