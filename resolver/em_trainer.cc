@@ -332,15 +332,36 @@ bool HeldOut(const TrainingSession& session, int field) {
 // Runs EM over the session's pairs from `start` and adds its expected match
 // counts of the fields it compares to `pooled`. A session that has no pairs
 // or degenerates is skipped (report->skipped says why).
+// The comparisons of the sorted `wanted` pairs: looked up in the sorted
+// `pairs` and their `vectors`, compared only where missing.
+std::vector<ComparisonVector> VectorsOf(
+    const std::vector<RecordPair>& wanted, const std::vector<RecordPair>& pairs,
+    const std::vector<ComparisonVector>& vectors, const Comparator& comparator,
+    const std::vector<ComparableRecord>& records) {
+  std::vector<ComparisonVector> out;
+  out.reserve(wanted.size());
+  size_t j = 0;
+  for (const RecordPair& pair : wanted) {
+    while (j < pairs.size() && pairs[j] < pair) ++j;
+    out.push_back(j < pairs.size() && pairs[j] == pair
+                      ? vectors[j]
+                      : comparator.Compare(records[pair.first],
+                                           records[pair.second]));
+  }
+  return out;
+}
+
 void RunSession(const TrainingSession& session, const Comparator& comparator,
                 const std::vector<ComparableRecord>& records,
+                const std::vector<RecordPair>& pairs,
+                const std::vector<ComparisonVector>& all_vectors,
                 const BlockingOptions& blocking, const EmOptions& options,
                 const MatchModelParams& start, LevelCounts* pooled,
                 SessionReport* report) {
   report->name = session.name;
-  std::vector<ComparisonVector> vectors = ComparePairs(
-      comparator, records, CandidatePairs(records, blocking, session.key_kinds),
-      options.threads);
+  std::vector<ComparisonVector> vectors =
+      VectorsOf(CandidatePairs(records, blocking, session.key_kinds), pairs,
+                all_vectors, comparator, records);
   report->pairs = static_cast<int64_t>(vectors.size());
   for (ComparisonVector& v : vectors) {
     for (ComparisonField f : session.held_out) v[f] = kMissingLevel;
@@ -421,6 +442,7 @@ absl::Status EstimatePrior(const std::vector<WeightedPattern>& patterns,
 
 absl::StatusOr<std::unique_ptr<MatchModel>> TrainMatchModel(
     const std::vector<ComparableRecord>& records,
+    const std::vector<RecordPair>& pairs,
     const std::vector<ComparisonVector>& vectors, NicknameTable nicknames,
     const BlockingOptions& blocking, const EmOptions& options,
     EmReport* report, const std::vector<TrainingSession>& sessions) {
@@ -435,8 +457,8 @@ absl::StatusOr<std::unique_ptr<MatchModel>> TrainMatchModel(
   bool learned = false;
   for (const TrainingSession& session : sessions) {
     report->sessions.emplace_back();
-    RunSession(session, comparator, records, blocking, options, params,
-               &pooled, &report->sessions.back());
+    RunSession(session, comparator, records, pairs, vectors, blocking, options,
+               params, &pooled, &report->sessions.back());
     learned = learned || report->sessions.back().skipped.empty();
   }
   if (!learned) {

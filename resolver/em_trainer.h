@@ -140,11 +140,14 @@ absl::Status EstimatePrior(const std::vector<WeightedPattern>& patterns,
 
 // The whole training: term frequencies, u by sampling, m by EM in each of
 // `sessions` (pairs blocked as `blocking` says), and the prior by EM over
-// the comparisons `vectors` of all candidate pairs. FailedPrecondition when
+// the comparisons `vectors` of all candidate pairs `pairs` (as
+// CandidatePairs returns them, sorted; a session's pairs are among them, so
+// their comparisons are looked up rather than made again). FailedPrecondition when
 // no session teaches anything (the message gives each one's reason) or the
 // prior degenerates.
 absl::StatusOr<std::unique_ptr<MatchModel>> TrainMatchModel(
     const std::vector<ComparableRecord>& records,
+    const std::vector<RecordPair>& pairs,
     const std::vector<ComparisonVector>& vectors, NicknameTable nicknames,
     const BlockingOptions& blocking, const EmOptions& options,
     EmReport* report,

@@ -101,7 +101,8 @@ absl::StatusOr<TrainedMatcher> TrainMatcherOnRecords(
   TrainedMatcher trained;
   trained.records = static_cast<int64_t>(records.size());
   absl::StatusOr<std::unique_ptr<MatchModel>> model = TrainMatchModel(
-      records, vectors, std::move(nicknames), options.blocking, options.em,
+      records, pairs, vectors, std::move(nicknames), options.blocking,
+      options.em,
       &trained.report);
   if (!model.ok()) return model.status();
   trained.model = *std::move(model);

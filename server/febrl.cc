@@ -157,7 +157,8 @@ absl::StatusOr<FebrlEvaluation> EvaluateFebrl(const FebrlData& data,
   const std::vector<ComparisonVector> vectors =
       ComparePairs(Comparator(nicknames), records, pairs, options.em.threads);
   absl::StatusOr<std::unique_ptr<MatchModel>> model = TrainMatchModel(
-      records, vectors, std::move(nicknames), options.blocking, options.em,
+      records, pairs, vectors, std::move(nicknames), options.blocking,
+      options.em,
       &result.em);
   if (!model.ok()) return model.status();
   model = (*model)->WithThresholds(options.link_probability,

@@ -160,7 +160,7 @@ TEST(TrainMatchModelTest, NoSessionThatLearnsIsAFailedPreconditionWithReasons) {
                                                  Record("crm", "2", "7654321")};
   EmReport report;
   absl::StatusOr<std::unique_ptr<MatchModel>> model = TrainMatchModel(
-      records, {}, NicknameTable(), {}, EmOptions(), &report);
+      records, {}, {}, NicknameTable(), {}, EmOptions(), &report);
   ASSERT_EQ(model.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(model.status().message(),
               HasSubstr("same_birth_date: EM needs candidate pairs"));
@@ -178,7 +178,7 @@ TEST(TrainMatchModelTest, ASessionThatComparesOnlyItsHeldOutFieldLearnsNothing) 
   const TrainingSession session{"ssn", {"ss:"}, {kSocSecIdField}};
   EmReport report;
   absl::StatusOr<std::unique_ptr<MatchModel>> model = TrainMatchModel(
-      records, {}, NicknameTable(), {}, EmOptions(), &report, {session});
+      records, {}, {}, NicknameTable(), {}, EmOptions(), &report, {session});
   // Every compared field is missing but the held-out one: nothing to learn.
   ASSERT_FALSE(model.ok());
   EXPECT_THAT(model.status().message(), HasSubstr("compares the same"));
