@@ -196,6 +196,50 @@ PlattScaling FitPlatt(const std::vector<float>& margins,
   return fit;
 }
 
+std::vector<CalibrationStep> FitIsotonic(const std::vector<float>& scores,
+                                         const std::vector<float>& labels) {
+  std::vector<size_t> order(scores.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return scores[a] < scores[b]; });
+  // Blocks of pooled examples: label sum, count, highest score.
+  struct Block {
+    double sum = 0;
+    double count = 0;
+    double upper = 0;
+  };
+  std::vector<Block> blocks;
+  for (size_t i : order) {
+    blocks.push_back({labels[i] > 0.5f ? 1.0 : 0.0, 1, scores[i]});
+    // Pool while the previous block's mean is not below the last one's.
+    while (blocks.size() > 1) {
+      const Block& last = blocks.back();
+      Block& previous = blocks[blocks.size() - 2];
+      if (previous.sum * last.count < last.sum * previous.count) break;
+      previous.sum += last.sum;
+      previous.count += last.count;
+      previous.upper = last.upper;
+      blocks.pop_back();
+    }
+  }
+  std::vector<CalibrationStep> steps;
+  for (const Block& block : blocks) {
+    CalibrationStep step;
+    step.set_upper_score(block.upper);
+    step.set_probability(block.sum / block.count);
+    steps.push_back(step);
+  }
+  return steps;
+}
+
+double ApplyIsotonic(const std::vector<CalibrationStep>& steps, double score) {
+  auto it = std::lower_bound(
+      steps.begin(), steps.end(), score,
+      [](const CalibrationStep& step, double s) { return step.upper_score() < s; });
+  if (it == steps.end()) return steps.empty() ? score : steps.back().probability();
+  return it->probability();
+}
+
 absl::StatusOr<std::vector<FeatureImportance>> ModelFeatureImportance(
     absl::string_view model_bytes, const FeatureSchema& schema) {
   absl::StatusOr<ml_internal::Booster> booster =

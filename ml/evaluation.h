@@ -50,6 +50,17 @@ struct PlattScaling {
 PlattScaling FitPlatt(const std::vector<float>& margins,
                       const std::vector<float>& labels);
 
+// The isotonic (non-decreasing) step function of `scores` that fits
+// `labels` best in squared error, by pool-adjacent-violators. Empty for no
+// examples.
+std::vector<CalibrationStep> FitIsotonic(const std::vector<float>& scores,
+                                         const std::vector<float>& labels);
+
+// The calibrated probability of `score` under `steps` (sorted by
+// upper_score): the first step whose upper_score is at least `score`, the
+// last step above them all.
+double ApplyIsotonic(const std::vector<CalibrationStep>& steps, double score);
+
 // Gain, cover and weight (split count) of each column of `schema` in the
 // XGBoost model `model_bytes`, by descending gain; unused columns are 0.
 absl::StatusOr<std::vector<FeatureImportance>> ModelFeatureImportance(

@@ -107,6 +107,23 @@ absl::StatusOr<Booster> Boost(void* train, void* validation,
 }
 
 // Fills the validation measures of `report` from the kept model.
+// Platt (already fitted) and isotonic calibration of the validation hit
+// rates, with the Brier score each gives.
+void ReportCalibrations(const std::vector<float>& scores,
+                        const std::vector<float>& margins,
+                        const std::vector<float>& labels,
+                        const PlattScaling& platt, TrainingReport* report) {
+  const std::vector<CalibrationStep> steps = FitIsotonic(scores, labels);
+  std::vector<float> by_platt, by_isotonic;
+  for (size_t i = 0; i < scores.size(); ++i) {
+    by_platt.push_back(static_cast<float>(platt.Apply(margins[i])));
+    by_isotonic.push_back(static_cast<float>(ApplyIsotonic(steps, scores[i])));
+  }
+  for (const CalibrationStep& step : steps) *report->add_isotonic() = step;
+  report->set_brier_platt(BrierScore(by_platt, labels));
+  report->set_brier_isotonic(BrierScore(by_isotonic, labels));
+}
+
 absl::Status Evaluate(void* booster, void* train, void* validation,
                       const TrainingData& data, const TrainerOptions& options,
                       TrainingReport* report) {
@@ -134,6 +151,7 @@ absl::Status Evaluate(void* booster, void* train, void* validation,
       options.calibrate ? FitPlatt(*margins, labels) : PlattScaling();
   report->set_platt_a(platt.a);
   report->set_platt_b(platt.b);
+  if (options.calibrate) ReportCalibrations(*scores, *margins, labels, platt, report);
   return absl::OkStatus();
 }
 

@@ -34,8 +34,9 @@ struct TrainerOptions {
   int min_class_examples = 40;
   // Threshold of the report's confusion matrix.
   double report_threshold = 0.5;
-  // Fit Platt calibration on the validation margins (reported only; the
-  // scorer uses the raw XGBoost hit rate).
+  // Fit Platt and isotonic calibration on the validation split (reported
+  // with the Brier score each gives; the scorer uses the raw XGBoost hit
+  // rate).
   bool calibrate = false;
   // Where the data came from, for the training-data summary.
   std::string source;

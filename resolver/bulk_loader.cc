@@ -251,6 +251,9 @@ class Loader {
     }
     std::sort(report_.superseded.begin(), report_.superseded.end());
     report_.loaded = static_cast<int64_t>(loaded_.size());
+    for (size_t index : loaded_) {
+      report_.nothing_to_match += prepared_[index].keys.empty();
+    }
   }
 
   const Prepared& Of(int record) const { return prepared_[loaded_[record]]; }

@@ -67,6 +67,9 @@ struct BulkLoadReport {
   int64_t records = 0;   // in the input
   int64_t loaded = 0;    // stored: records - rejected - superseded
   int64_t entities = 0;  // created
+  // Loaded records with nothing to match on (UpsertResult), each an entity
+  // of its own.
+  int64_t nothing_to_match = 0;
   // Invalid records with the validator's reason, in input order.
   std::vector<BulkRejection> rejected;
   // Indices of records replaced by a later record with the same (source,

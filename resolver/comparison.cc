@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <fstream>
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
@@ -34,7 +36,8 @@ enum DateLevel : uint8_t {
   kDateTransposed,
   kDateOneDigit,
   kDateSameYear,
-  kDateDifferent
+  kDateDifferent,
+  kDateOtherGeneration
 };
 enum DigitsLevel : uint8_t {
   kDigitsExact = 1,
@@ -55,6 +58,9 @@ enum SocialLevel : uint8_t {
   kSocialDisplayName,
   kSocialDifferent
 };
+
+// Birth years at least this far apart belong to different generations.
+constexpr int kGenerationYears = 15;
 
 // Jaro-Winkler cut-offs of the fuzzy levels: 0.92 keeps one typo in a
 // typical name, 0.80 two typos or a dropped syllable.
@@ -104,7 +110,7 @@ std::vector<FieldSchema> BuildSchema() {
   schema[kFamilyNameField] = {"family_name", strings};
   schema[kBirthDateField] = {"birth_date",
                              {"missing", "exact", "transposed", "one_digit",
-                              "same_year", "different"}};
+                              "same_year", "different", "other_generation"}};
   schema[kSocSecIdField] = {"soc_sec_id", digits};
   schema[kEmailField] = {"email",
                          {"missing", "exact", "same_local_part", "different"}};
@@ -146,26 +152,35 @@ void SetNames(ComparableRecord* out) {
   out->given_tokens = name.given;
   out->family_tokens = name.family;
   // A full name in unknown order: first token given, the rest family; the
-  // "swapped" level catches "Virtanen Mikko".
+  // "swapped" level catches "Virtanen Mikko". An initial ("Mikko V.") is no
+  // family name: the social comparison weighs it (display_name).
   if (!name.unordered.empty()) {
     out->given_tokens = {name.unordered[0]};
-    out->family_tokens.assign(name.unordered.begin() + 1, name.unordered.end());
+    out->family_tokens.clear();
+    for (size_t i = 1; i < name.unordered.size(); ++i) {
+      if (name.unordered[i].size() > 1)
+        out->family_tokens.push_back(name.unordered[i]);
+    }
   }
   out->given = absl::StrJoin(out->given_tokens, " ");
   out->family = absl::StrJoin(out->family_tokens, " ");
+}
+
+// "mikko_virtanen84" -> "mikovirtanen": the letters, folded.
+std::string FoldedLetters(absl::string_view text) {
+  std::string letters;
+  for (char c : text) {
+    if (absl::ascii_isalpha(static_cast<unsigned char>(c)))
+      letters.push_back(c);
+  }
+  return absl::StrReplaceAll(Fold(letters), {{" ", ""}});
 }
 
 // "mikko_virtanen84" -> letters "mikovirtanen" (folded), digits "84".
 void AddHandle(absl::string_view platform_handle, ComparableRecord* out) {
   absl::string_view handle =
       platform_handle.substr(platform_handle.find(':') + 1);
-  std::string letters;
-  for (char c : handle) {
-    if (absl::ascii_isalpha(static_cast<unsigned char>(c)))
-      letters.push_back(c);
-  }
-  out->handle_letters.push_back(
-      absl::StrReplaceAll(Fold(letters), {{" ", ""}}));
+  out->handle_letters.push_back(FoldedLetters(handle));
   out->handle_digits.push_back(DigitsOf(handle));
 }
 
@@ -198,7 +213,15 @@ uint8_t CompareBirthDates(absl::string_view a, absl::string_view b) {
     return kDateOneDigit;
   const size_t common = std::min(a.size(), b.size());
   if (!full && a.substr(0, common) == b.substr(0, common)) return kDateSameYear;
-  return a.substr(0, 4) == b.substr(0, 4) ? kDateSameYear : kDateDifferent;
+  if (a.substr(0, 4) == b.substr(0, 4)) return kDateSameYear;
+  // Years a generation apart are no typo: parent and child.
+  int year_a = 0, year_b = 0;
+  if (absl::SimpleAtoi(a.substr(0, 4), &year_a) &&
+      absl::SimpleAtoi(b.substr(0, 4), &year_b) &&
+      std::abs(year_a - year_b) >= kGenerationYears) {
+    return kDateOtherGeneration;
+  }
+  return kDateDifferent;
 }
 
 bool SharesAny(const std::vector<std::string>& a,
@@ -209,18 +232,24 @@ bool SharesAny(const std::vector<std::string>& a,
   return false;
 }
 
+// A local part both records' e-mails share ("mikko.virtanen" at two
+// providers), or "".
+std::string SharedLocalPart(const std::vector<std::string>& a,
+                            const std::vector<std::string>& b) {
+  for (const std::string& x : a) {
+    for (const std::string& y : b) {
+      const std::string local = x.substr(0, x.find('@'));
+      if (local == y.substr(0, y.find('@'))) return local;
+    }
+  }
+  return "";
+}
+
 uint8_t CompareEmails(const std::vector<std::string>& a,
                       const std::vector<std::string>& b) {
   if (a.empty() || b.empty()) return kMissingLevel;
   if (SharesAny(a, b)) return kContactExact;
-  for (const std::string& x : a) {
-    for (const std::string& y : b) {
-      if (x.substr(0, x.find('@')) == y.substr(0, y.find('@'))) {
-        return kContactPartial;
-      }
-    }
-  }
-  return kContactDifferent;
+  return SharedLocalPart(a, b).empty() ? kContactDifferent : kContactPartial;
 }
 
 absl::string_view Last7(absl::string_view phone) {
@@ -317,11 +346,21 @@ uint8_t Stronger(uint8_t x, uint8_t y) {
   return y == kMissingLevel ? x : std::min(x, y);
 }
 
+bool HasFullName(const ComparableRecord& r) {
+  return !r.given.empty() && !r.family.empty();
+}
+
 uint8_t CompareSocial(const ComparableRecord& a, const ComparableRecord& b) {
   if (!HasSocial(a) && !HasSocial(b)) return kMissingLevel;
   if (SharesAny(a.normalized.handles, b.normalized.handles))
     return kSocialHandle;
   const uint8_t level = Stronger(SocialEvidence(a, b), SocialEvidence(b, a));
+  // A handle or display name that spells a name both records carry adds
+  // nothing the name comparison has not counted; birth-year digits do.
+  if ((level == kSocialName || level == kSocialDisplayName) &&
+      HasFullName(a) && HasFullName(b)) {
+    return kMissingLevel;
+  }
   if (level != kMissingLevel) return level;
   // A handle that does not spell a nameless record's name says nothing;
   // two different identities on both sides are a (weak) disagreement.
@@ -482,6 +521,23 @@ uint8_t Comparator::CompareGiven(const ComparableRecord& a,
   return similarity >= kFuzzyLow ? kGivenFuzzy80 : kGivenDifferent;
 }
 
+namespace {
+
+// Whether the shared local part of the two records' e-mails is nothing but
+// the name both carry: two providers' "mikko.virtanen" are two people as
+// often as the name is common, and the names have counted that already.
+// Digits (a birth year) are news.
+bool LocalPartIsTheName(const ComparableRecord& a, const ComparableRecord& b) {
+  const std::string local =
+      SharedLocalPart(a.normalized.emails, b.normalized.emails);
+  if (local.empty() || !DigitsOf(local).empty()) return false;
+  const std::string letters = FoldedLetters(local);
+  return HasFullName(a) && HasFullName(b) && HandleSpellsName(letters, a) &&
+         HandleSpellsName(letters, b);
+}
+
+}  // namespace
+
 ComparisonVector Comparator::Compare(const ComparableRecord& a,
                                      const ComparableRecord& b) const {
   ComparisonVector v{};
@@ -495,6 +551,8 @@ ComparisonVector Comparator::Compare(const ComparableRecord& a,
   v[kBirthDateField] = CompareBirthDates(a.birth_digits, b.birth_digits);
   v[kSocSecIdField] = CompareDigits(a.soc_sec_id, b.soc_sec_id);
   v[kEmailField] = CompareEmails(a.normalized.emails, b.normalized.emails);
+  if (v[kEmailField] == kContactPartial && LocalPartIsTheName(a, b))
+    v[kEmailField] = kMissingLevel;
   v[kPhoneField] = ComparePhones(a.normalized.phones, b.normalized.phones);
   v[kStreetField] = CompareStrings(a.street, b.street);
   v[kHouseNumberField] = CompareDigits(a.house_number, b.house_number);

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "resolver/candidate_keys.h"
 
@@ -63,6 +64,13 @@ void Smooth(const LevelCounts& counts, double pseudo, const Levels& target,
   }
 }
 
+bool OfKinds(const std::string& key, const std::vector<std::string>& kinds) {
+  if (kinds.empty()) return true;
+  return std::any_of(kinds.begin(), kinds.end(), [&key](const std::string& kind) {
+    return absl::StartsWith(key, kind);
+  });
+}
+
 bool Exclusive(const std::string& source, const BlockingOptions& options) {
   const auto& sources = options.one_record_per_person_sources;
   return std::find(sources.begin(), sources.end(), source) != sources.end();
@@ -110,27 +118,44 @@ double LogM(const WeightedPattern& pattern, const MatchModelParams& params) {
   return sum;
 }
 
-// One EM iteration: the expected match counts per level, then new m and
-// prior. Returns the largest change of any estimate.
-double EmStep(const std::vector<WeightedPattern>& patterns,
-              const std::vector<double>& log_u, const Levels& target,
-              double pseudo, MatchModelParams* params) {
+// The E step: the expected number of matches among the pairs, in all and
+// per field and level.
+struct Expectation {
   LevelCounts matched = ZeroCounts();
-  double matches = 0, total = 0;
-  const double log_prior = std::log(params->prior);
-  const double log_not = std::log1p(-params->prior);
+  double matches = 0;
+  double total = 0;
+};
+
+Expectation ExpectMatches(const std::vector<WeightedPattern>& patterns,
+                          const std::vector<double>& log_u,
+                          const MatchModelParams& params) {
+  Expectation expectation;
+  const double log_prior = std::log(params.prior);
+  const double log_not = std::log1p(-params.prior);
   for (size_t p = 0; p < patterns.size(); ++p) {
     const double odds =
-        log_not + log_u[p] - log_prior - LogM(patterns[p], *params);
+        log_not + log_u[p] - log_prior - LogM(patterns[p], params);
     const double g = patterns[p].count / (1.0 + std::exp(odds));
     for (int f = 0; f < kNumComparisonFields; ++f)
-      matched[f][patterns[p].levels[f]] += g;
-    matches += g;
-    total += patterns[p].count;
+      expectation.matched[f][patterns[p].levels[f]] += g;
+    expectation.matches += g;
+    expectation.total += patterns[p].count;
   }
+  return expectation;
+}
+
+// One EM iteration: the expected match counts per level, then new m (unless
+// `prior_only`) and prior. Returns the largest change of any estimate.
+double EmStep(const std::vector<WeightedPattern>& patterns,
+              const std::vector<double>& log_u, const Levels& target,
+              double pseudo, bool prior_only, MatchModelParams* params) {
+  const Expectation expectation = ExpectMatches(patterns, log_u, *params);
   MatchModelParams next = *params;
-  Smooth(matched, pseudo, target, &LevelProbabilities::m, &next.levels);
-  next.prior = matches / total;
+  if (!prior_only) {
+    Smooth(expectation.matched, pseudo, target, &LevelProbabilities::m,
+           &next.levels);
+  }
+  next.prior = expectation.matches / expectation.total;
   double change = std::abs(next.prior - params->prior);
   for (size_t f = 0; f < next.levels.size(); ++f) {
     for (size_t l = 1; l < next.levels[f].size(); ++l) {
@@ -178,10 +203,12 @@ absl::Status CheckDegenerate(const MatchModelParams& params, int iteration) {
 
 std::vector<RecordPair> CandidatePairs(
     const std::vector<ComparableRecord>& records,
-    const BlockingOptions& options) {
+    const BlockingOptions& options,
+    const std::vector<std::string>& key_kinds) {
   absl::flat_hash_map<std::string, std::vector<int>> blocks;
   for (size_t i = 0; i < records.size(); ++i) {
     for (std::string& key : BlockingKeys(records[i])) {
+      if (!OfKinds(key, key_kinds)) continue;
       blocks[std::move(key)].push_back(static_cast<int>(i));
     }
   }
@@ -258,9 +285,9 @@ absl::Status EstimateU(const Comparator& comparator,
   return absl::OkStatus();
 }
 
-absl::Status RunEm(const std::vector<WeightedPattern>& patterns,
-                   const EmOptions& options, MatchModelParams* params,
-                   EmReport* report) {
+namespace {
+
+absl::Status CheckPatterns(const std::vector<WeightedPattern>& patterns) {
   if (patterns.empty()) {
     return absl::FailedPreconditionError(
         "EM needs candidate pairs, and blocking produced none");
@@ -270,13 +297,21 @@ absl::Status RunEm(const std::vector<WeightedPattern>& patterns,
         "every candidate pair compares the same: EM cannot tell matches from "
         "non-matches");
   }
+  return absl::OkStatus();
+}
+
+absl::Status Iterate(const std::vector<WeightedPattern>& patterns,
+                     const EmOptions& options, bool prior_only,
+                     MatchModelParams* params, EmReport* report) {
+  absl::Status usable = CheckPatterns(patterns);
+  if (!usable.ok()) return usable;
   const std::vector<double> log_u = LogU(patterns, *params);
   const Levels target = params->levels;
   report->converged = false;
   for (report->iterations = 1; report->iterations <= options.max_iterations;
        ++report->iterations) {
-    const double change =
-        EmStep(patterns, log_u, target, options.pseudo_pairs, params);
+    const double change = EmStep(patterns, log_u, target, options.pseudo_pairs,
+                                 prior_only, params);
     absl::Status status = CheckDegenerate(*params, report->iterations);
     if (!status.ok()) return status;
     if (change < options.tolerance) {
@@ -289,10 +324,128 @@ absl::Status RunEm(const std::vector<WeightedPattern>& patterns,
   return absl::OkStatus();
 }
 
+bool HeldOut(const TrainingSession& session, int field) {
+  return std::find(session.held_out.begin(), session.held_out.end(), field) !=
+         session.held_out.end();
+}
+
+// Runs EM over the session's pairs from `start` and adds its expected match
+// counts of the fields it compares to `pooled`. A session that has no pairs
+// or degenerates is skipped (report->skipped says why).
+// The comparisons of the sorted `wanted` pairs: looked up in the sorted
+// `pairs` and their `vectors`, compared only where missing.
+std::vector<ComparisonVector> VectorsOf(
+    const std::vector<RecordPair>& wanted, const std::vector<RecordPair>& pairs,
+    const std::vector<ComparisonVector>& vectors, const Comparator& comparator,
+    const std::vector<ComparableRecord>& records) {
+  std::vector<ComparisonVector> out;
+  out.reserve(wanted.size());
+  size_t j = 0;
+  for (const RecordPair& pair : wanted) {
+    while (j < pairs.size() && pairs[j] < pair) ++j;
+    out.push_back(j < pairs.size() && pairs[j] == pair
+                      ? vectors[j]
+                      : comparator.Compare(records[pair.first],
+                                           records[pair.second]));
+  }
+  return out;
+}
+
+void RunSession(const TrainingSession& session, const Comparator& comparator,
+                const std::vector<ComparableRecord>& records,
+                const std::vector<RecordPair>& pairs,
+                const std::vector<ComparisonVector>& all_vectors,
+                const BlockingOptions& blocking, const EmOptions& options,
+                const MatchModelParams& start, LevelCounts* pooled,
+                SessionReport* report) {
+  report->name = session.name;
+  std::vector<ComparisonVector> vectors =
+      VectorsOf(CandidatePairs(records, blocking, session.key_kinds), pairs,
+                all_vectors, comparator, records);
+  report->pairs = static_cast<int64_t>(vectors.size());
+  for (ComparisonVector& v : vectors) {
+    for (ComparisonField f : session.held_out) v[f] = kMissingLevel;
+  }
+  const std::vector<WeightedPattern> patterns = CountPatterns(vectors);
+  MatchModelParams params = start;
+  EmReport em;
+  absl::Status status = Iterate(patterns, options, false, &params, &em);
+  if (!status.ok()) {
+    report->skipped = std::string(status.message());
+    return;
+  }
+  report->iterations = em.iterations;
+  report->converged = em.converged;
+  report->prior = params.prior;
+  const Expectation expectation =
+      ExpectMatches(patterns, LogU(patterns, params), params);
+  for (int f = 0; f < kNumComparisonFields; ++f) {
+    if (HeldOut(session, f)) continue;
+    for (size_t l = 0; l < (*pooled)[f].size(); ++l)
+      (*pooled)[f][l] += expectation.matched[f][l];
+  }
+}
+
+// How many pairs blocking could have produced at most: all pairs but those
+// within a source that holds one record per person.
+double PossiblePairs(const std::vector<ComparableRecord>& records,
+                     const BlockingOptions& blocking) {
+  absl::flat_hash_map<std::string, double> per_source;
+  for (const ComparableRecord& r : records) {
+    if (Exclusive(r.normalized.key.source(), blocking))
+      ++per_source[r.normalized.key.source()];
+  }
+  const double n = static_cast<double>(records.size());
+  double pairs = n * (n - 1) / 2;
+  for (const auto& [source, count] : per_source) pairs -= count * (count - 1) / 2;
+  return std::max(1.0, pairs);
+}
+
+std::string SkipReasons(const std::vector<SessionReport>& sessions) {
+  std::string reasons;
+  for (const SessionReport& session : sessions) {
+    absl::StrAppend(&reasons, reasons.empty() ? "" : "; ", session.name, ": ",
+                    session.skipped);
+  }
+  return reasons;
+}
+
+}  // namespace
+
+const std::vector<TrainingSession>& DefaultTrainingSessions() {
+  static const auto* const sessions = new std::vector<TrainingSession>{
+      {"same_birth_date", {"bd:"}, {kBirthDateField}},
+      {"same_name_and_birth_date",
+       {"nd:", "gf:"},
+       {kGivenNameField, kFamilyNameField, kBirthDateField}},
+      {"shared_contact_or_address",
+       {"em:", "ph:", "bi:", "sn:", "sp:", "np:", "fc:"},
+       {kEmailField, kPhoneField, kBusinessIdField, kStreetField,
+        kHouseNumberField, kAddressLine2Field, kCityField, kPostcodeField,
+        kRegionField, kFamilyNameField}},
+      {"same_soc_sec_id", {"ss:", "sd:"}, {kSocSecIdField}},
+  };
+  return *sessions;
+}
+
+absl::Status RunEm(const std::vector<WeightedPattern>& patterns,
+                   const EmOptions& options, MatchModelParams* params,
+                   EmReport* report) {
+  return Iterate(patterns, options, false, params, report);
+}
+
+absl::Status EstimatePrior(const std::vector<WeightedPattern>& patterns,
+                           const EmOptions& options, MatchModelParams* params,
+                           EmReport* report) {
+  return Iterate(patterns, options, true, params, report);
+}
+
 absl::StatusOr<std::unique_ptr<MatchModel>> TrainMatchModel(
     const std::vector<ComparableRecord>& records,
+    const std::vector<RecordPair>& pairs,
     const std::vector<ComparisonVector>& vectors, NicknameTable nicknames,
-    const EmOptions& options, EmReport* report) {
+    const BlockingOptions& blocking, const EmOptions& options,
+    EmReport* report, const std::vector<TrainingSession>& sessions) {
   MatchModelParams params = DefaultModelParams();
   CountNameFrequencies(records, &params);
   const Comparator comparator(nicknames);
@@ -300,8 +453,31 @@ absl::StatusOr<std::unique_ptr<MatchModel>> TrainMatchModel(
   if (!status.ok()) return status;
   report->u_pairs = options.u_sample_pairs;
   report->candidate_pairs = static_cast<int64_t>(vectors.size());
-  status = RunEm(CountPatterns(vectors), options, &params, report);
+  LevelCounts pooled = ZeroCounts();
+  bool learned = false;
+  for (const TrainingSession& session : sessions) {
+    report->sessions.emplace_back();
+    RunSession(session, comparator, records, pairs, vectors, blocking, options,
+               params, &pooled, &report->sessions.back());
+    learned = learned || report->sessions.back().skipped.empty();
+  }
+  if (!learned) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "no training session could learn m probabilities (",
+        SkipReasons(report->sessions), "); the previous model stays active"));
+  }
+  const Levels defaults = params.levels;
+  Smooth(pooled, options.pseudo_pairs, defaults, &LevelProbabilities::m,
+         &params.levels);
+  status = EstimatePrior(CountPatterns(vectors), options, &params, report);
   if (!status.ok()) return status;
+  // EM gives P(match) of a candidate pair. The model's prior is that of two
+  // records drawn at random: the weights count again the agreement that made
+  // the pair a candidate, and counting it twice would link namesakes on
+  // their name alone. (Blocking is assumed to find nearly every match.)
+  report->candidate_prior = params.prior;
+  params.prior = params.prior * static_cast<double>(vectors.size()) /
+                 PossiblePairs(records, blocking);
   return std::make_unique<MatchModel>(std::move(params), std::move(nicknames));
 }
 

@@ -1,7 +1,8 @@
 // Training of the match model without known answers: u probabilities from
 // random record pairs (almost all of which are different people), m
-// probabilities and the prior by expectation-maximisation over the candidate
-// pairs that blocking produces (Fellegi-Sunter / Winkler).
+// probabilities by expectation-maximisation in training sessions (below),
+// and the prior by EM over all candidate pairs with m and u held fixed
+// (Fellegi-Sunter / Winkler, with Splink's training sessions).
 //
 // All functions are thread-safe; those with a `threads` option use that many
 // std::threads for the pairwise comparisons.
@@ -36,9 +37,12 @@ struct BlockingOptions {
 };
 
 // Every pair of records sharing a blocking key, deduplicated and sorted.
+// With `key_kinds` (blocking key prefixes such as "bd:"), only keys of those
+// kinds pair records.
 std::vector<RecordPair> CandidatePairs(
     const std::vector<ComparableRecord>& records,
-    const BlockingOptions& options);
+    const BlockingOptions& options,
+    const std::vector<std::string>& key_kinds = {});
 
 // The comparison vector of every pair, computed on `threads` threads.
 std::vector<ComparisonVector> ComparePairs(
@@ -71,12 +75,46 @@ struct WeightedPattern {
 std::vector<WeightedPattern> CountPatterns(
     const std::vector<ComparisonVector>& vectors);
 
-struct EmReport {
+// EM over all candidate pairs cannot learn m: pairs that look alike without
+// being one person (a family sharing surname, address, landline and e-mail;
+// colleagues behind one switchboard) dominate them and fill the "match"
+// class. A training session runs EM only over the pairs that share a key of
+// some kinds, and leaves out of the comparison the fields those keys block
+// on and the fields look-alikes share with them: pairs sharing a birth date
+// are rarely relatives, so they teach the m of names and contacts; pairs
+// sharing contacts or an address teach the m of given name and birth date,
+// where relatives differ. Each field's m pools the expected match counts of
+// the sessions that compared it.
+struct TrainingSession {
+  std::string name;
+  std::vector<std::string> key_kinds;  // blocking key prefixes, "bd:"
+  std::vector<ComparisonField> held_out;
+};
+
+// The sessions TrainMatchModel runs (docs/matching.md).
+const std::vector<TrainingSession>& DefaultTrainingSessions();
+
+// What one session did; `skipped` says why it taught nothing (no pairs,
+// EM degenerate), empty when it did.
+struct SessionReport {
+  std::string name;
+  int64_t pairs = 0;
   int iterations = 0;
+  bool converged = false;
+  double prior = 0;
+  std::string skipped;
+};
+
+struct EmReport {
+  int iterations = 0;  // of the last EM run
   bool converged = false;
   int64_t candidate_pairs = 0;
   int64_t patterns = 0;
   int64_t u_pairs = 0;
+  // P(match) of a candidate pair, before it became the model's prior of two
+  // random records.
+  double candidate_prior = 0;
+  std::vector<SessionReport> sessions;
 };
 
 // Sets the u probabilities of `params` from `options.u_sample_pairs` random
@@ -94,12 +132,26 @@ absl::Status RunEm(const std::vector<WeightedPattern>& patterns,
                    const EmOptions& options, MatchModelParams* params,
                    EmReport* report);
 
-// The whole training: term frequencies, u by sampling, m and prior by EM
-// over the comparisons `vectors` of the candidate pairs.
+// EM for the prior alone, with m and u held fixed. FailedPrecondition as
+// RunEm.
+absl::Status EstimatePrior(const std::vector<WeightedPattern>& patterns,
+                           const EmOptions& options, MatchModelParams* params,
+                           EmReport* report);
+
+// The whole training: term frequencies, u by sampling, m by EM in each of
+// `sessions` (pairs blocked as `blocking` says), and the prior by EM over
+// the comparisons `vectors` of all candidate pairs `pairs` (as
+// CandidatePairs returns them, sorted; a session's pairs are among them, so
+// their comparisons are looked up rather than made again). FailedPrecondition when
+// no session teaches anything (the message gives each one's reason) or the
+// prior degenerates.
 absl::StatusOr<std::unique_ptr<MatchModel>> TrainMatchModel(
     const std::vector<ComparableRecord>& records,
+    const std::vector<RecordPair>& pairs,
     const std::vector<ComparisonVector>& vectors, NicknameTable nicknames,
-    const EmOptions& options, EmReport* report);
+    const BlockingOptions& blocking, const EmOptions& options,
+    EmReport* report,
+    const std::vector<TrainingSession>& sessions = DefaultTrainingSessions());
 
 }  // namespace c360
 

@@ -28,12 +28,14 @@ const std::vector<std::vector<LevelProbabilities>>& DefaultLevels() {
           // family_name: exact fuzzy_92 fuzzy_80 different
           {{}, {.82, .005}, {.08, .004}, {.04, .03}, {.06, .96}},
           // birth_date: exact transposed one_digit same_year different
+          // other_generation
           {{},
            {.90, .0002},
            {.01, .00001},
            {.04, .002},
            {.02, .02},
-           {.03, .98}},
+           {.025, .60},
+           {.005, .38}},
           // soc_sec_id: exact one_digit transposed different
           {{}, {.90, .0001}, {.04, .0005}, {.02, .0001}, {.04, .9994}},
           // email: exact same_local_part different
@@ -119,6 +121,13 @@ absl::Status CheckField(const MatchFieldProto& field, const FieldSchema& schema,
   }
   return absl::OkStatus();
 }
+absl::Status CheckThresholds(double link, double review) {
+  if (review > 0 && review <= link && link < 1) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "match thresholds must be 0 < review <= link < 1, not review ", review,
+      " and link ", link));
+}
+
 
 absl::StatusOr<MatchModelParams> ParamsFromProto(const MatchModelProto& proto) {
   if (proto.version() != kProtoVersion) {
@@ -141,18 +150,30 @@ absl::StatusOr<MatchModelParams> ParamsFromProto(const MatchModelProto& proto) {
   params.prior = proto.prior();
   params.link_probability = proto.link_probability();
   params.review_probability = proto.review_probability();
-  if (!(params.prior > 0 && params.prior < 1) ||
-      !(params.review_probability > 0 &&
-        params.review_probability <= params.link_probability &&
-        params.link_probability < 1)) {
-    return absl::InvalidArgumentError(
-        "match model prior or thresholds outside 0 < review <= link < 1");
+  if (!(params.prior > 0 && params.prior < 1)) {
+    return absl::InvalidArgumentError("match model prior outside (0, 1)");
   }
+  absl::Status thresholds =
+      CheckThresholds(params.link_probability, params.review_probability);
+  if (!thresholds.ok()) return thresholds;
   for (const TermFrequencyProto& tf : proto.term_frequencies()) {
     if (tf.field() == "given_name") params.given_names = FromTermProto(tf);
     if (tf.field() == "family_name") params.family_names = FromTermProto(tf);
   }
   return params;
+}
+
+// Levels go from the strongest agreement to "different": a weaker
+// agreement never weighs more than a stronger one, nor less than
+// "different". EM can break that order for a level it saw rarely (a name
+// swap weighed above an exact name; a birth date typo below a different
+// date).
+void KeepOrdered(std::vector<double>* weights) {
+  std::vector<double>& w = *weights;
+  if (w.size() < 4) return;  // missing, one agreement, different
+  for (size_t l = 2; l + 1 < w.size(); ++l) {
+    w[l] = std::max(std::min(w[l], w[l - 1]), w.back());
+  }
 }
 
 }  // namespace
@@ -194,6 +215,7 @@ MatchModel::MatchModel(MatchModelParams params, NicknameTable nicknames)
       weights_[f].push_back(
           SafeLog2Ratio(params_.levels[f][l].m, params_.levels[f][l].u));
     }
+    KeepOrdered(&weights_[f]);
   }
 }
 
@@ -258,16 +280,26 @@ bool MatchModel::Conflicts(const ComparisonVector& levels) const {
   // identifier was copied from the same source value.
   constexpr ComparisonField kStrong[] = {kBirthDateField, kSocSecIdField,
                                          kBusinessIdField};
-  constexpr ComparisonField kContacts[] = {kEmailField, kPhoneField};
   bool differs = false, agrees = false;
   for (ComparisonField f : kStrong) {
-    const bool different = Is(levels, f, "different");
+    const bool different =
+        Is(levels, f, "different") || Is(levels, f, "other_generation");
     differs = differs || different;
     agrees = agrees || (levels[f] != kMissingLevel && !different &&
                         !Is(levels, f, "same_year"));
   }
-  for (ComparisonField f : kContacts) agrees = agrees || Is(levels, f, "exact");
-  return differs && !agrees && !GivenNameAgrees(levels);
+  if (agrees) return false;
+  // Parent and child, even when the child carries the parent's name.
+  if (Is(levels, kBirthDateField, "other_generation")) return true;
+  if (GivenNameAgrees(levels)) return false;
+  // Relatives share a surname, an address, a landline and often a family
+  // e-mail; colleagues a switchboard, an address and an info@ mailbox. None
+  // of those speaks against the conflict when the names themselves differ.
+  const bool other_person =
+      Is(levels, kGivenNameField, "different") &&
+      !Is(levels, kFamilyNameField, "fuzzy_80") &&
+      levels[kFamilyNameField] != kMissingLevel;
+  return differs || other_person;
 }
 
 // Records of one person whose identifier was mistyped or replaced still
@@ -303,6 +335,17 @@ bool MatchModel::Contradicts(const MatchEvidence& evidence) const {
     }
   }
   return Conflicts(levels);
+}
+
+absl::StatusOr<std::unique_ptr<MatchModel>> MatchModel::WithThresholds(
+    double link_probability, double review_probability) const {
+  absl::Status valid = CheckThresholds(link_probability, review_probability);
+  if (!valid.ok()) return valid;
+  MatchModelParams params = params_;
+  params.link_probability = link_probability;
+  params.review_probability = review_probability;
+  return std::make_unique<MatchModel>(std::move(params),
+                                      comparator_.nicknames());
 }
 
 MatchModelProto MatchModel::ToProto() const {

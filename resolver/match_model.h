@@ -40,8 +40,7 @@ struct TermFrequencies {
 };
 
 struct MatchModelParams {
-  // P(match) of a candidate pair (one that blocking produced) before any
-  // comparison.
+  // P(match) of two records drawn at random, before any comparison.
   double prior = 0.01;
   // [field][level], shaped like ComparisonSchema(); level 0 ("missing") is
   // unused.
@@ -50,11 +49,11 @@ struct MatchModelParams {
   // tables leave those levels unadjusted.
   TermFrequencies given_names;
   TermFrequencies family_names;
-  // A pair with a match probability of at least this is linked. 0.95: a
+  // A pair with a match probability of at least this is linked. 0.99: a
   // false merge mixes two customers' data in front of the CRM while a
   // missed link only leaves a duplicate that review can still join, so a
-  // link needs 19:1 odds.
-  double link_probability = 0.95;
+  // link needs 99:1 odds.
+  double link_probability = 0.99;
   // Pairs from here up to `link_probability` are more likely the same
   // person than not: a steward reviews them. Below, a new entity.
   double review_probability = 0.5;
@@ -95,11 +94,14 @@ class MatchModel : public MatchDecider {
   MatchEvidence Explain(const ComparableRecord& a,
                         const ComparableRecord& b) const;
 
-  // Whether a strong identifier disagrees (two full birth dates, social
-  // security numbers or business ids) while no strong identifier agrees,
-  // even with a typo, and no e-mail or phone agrees: records of one person
-  // rarely look like that, parent and child often do. Only when the given
-  // names do not agree either (see GivenNameAgrees in the .cc).
+  // Whether the pair looks like two relatives rather than one person: no
+  // strong identifier agrees even with a typo, and either the birth years
+  // are a generation apart, or the given names do not agree (see
+  // GivenNameAgrees in the .cc) while a strong identifier disagrees (two
+  // full birth dates, social security numbers or business ids) or the
+  // family names plainly agree or plainly differ (relatives, colleagues).
+  // Shared contacts and addresses do not count against it: families and
+  // companies share them.
   bool Conflicts(const ComparisonVector& levels) const;
 
   MatchDecision Decide(double weight) const;
@@ -113,6 +115,11 @@ class MatchModel : public MatchDecider {
 
   const MatchModelParams& params() const { return params_; }
   const Comparator& comparator() const { return comparator_; }
+
+  // This model with other thresholds. InvalidArgument unless
+  // 0 < review <= link < 1.
+  absl::StatusOr<std::unique_ptr<MatchModel>> WithThresholds(
+      double link_probability, double review_probability) const;
 
   MatchModelProto ToProto() const;
   // InvalidArgument when the version is unknown, the fields or levels do not

@@ -1,5 +1,9 @@
 #include "resolver/matcher_store.h"
 
+#include <algorithm>
+#include <numeric>
+#include <random>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -55,6 +59,37 @@ absl::StatusOr<TrainedMatcher> TrainMatcher(const ReadView& view,
   absl::Status read;
   std::vector<ComparableRecord> records = ComparableRecords(view, region_for, &read);
   if (!read.ok()) return read;
+  return TrainMatcherOnRecords(records, std::move(nicknames), options);
+}
+
+std::vector<ComparableRecord> SampleComparables(
+    absl::Span<const SourceRecord> records, const RegionForSource& region_for,
+    size_t sample, uint64_t seed, int threads) {
+  std::vector<size_t> chosen(records.size());
+  std::iota(chosen.begin(), chosen.end(), 0);
+  if (sample < records.size()) {
+    std::mt19937_64 random(seed);
+    std::shuffle(chosen.begin(), chosen.end(), random);
+    chosen.resize(sample);
+    std::sort(chosen.begin(), chosen.end());
+  }
+  std::vector<ComparableRecord> out(chosen.size());
+  std::vector<std::thread> workers;
+  for (int t = 0; t < std::max(1, threads); ++t) {
+    workers.emplace_back([&, t] {
+      for (size_t i = t; i < chosen.size(); i += std::max(1, threads)) {
+        const SourceRecord& record = records[chosen[i]];
+        out[i] = MakeComparable(record, region_for(record.source()));
+      }
+    });
+  }
+  for (std::thread& worker : workers) worker.join();
+  return out;
+}
+
+absl::StatusOr<TrainedMatcher> TrainMatcherOnRecords(
+    const std::vector<ComparableRecord>& records, NicknameTable nicknames,
+    const MatcherTraining& options) {
   std::vector<RecordPair> pairs = CandidatePairs(records, options.blocking);
   if (pairs.empty()) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -66,7 +101,9 @@ absl::StatusOr<TrainedMatcher> TrainMatcher(const ReadView& view,
   TrainedMatcher trained;
   trained.records = static_cast<int64_t>(records.size());
   absl::StatusOr<std::unique_ptr<MatchModel>> model = TrainMatchModel(
-      records, vectors, std::move(nicknames), options.em, &trained.report);
+      records, pairs, vectors, std::move(nicknames), options.blocking,
+      options.em,
+      &trained.report);
   if (!model.ok()) return model.status();
   trained.model = *std::move(model);
   return trained;

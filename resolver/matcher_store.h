@@ -9,8 +9,10 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "resolver/em_trainer.h"
 #include "resolver/match_model.h"
 #include "store/kv_store.h"
@@ -36,6 +38,18 @@ absl::StatusOr<TrainedMatcher> TrainMatcher(const ReadView& view,
                                             const RegionForSource& region_for,
                                             NicknameTable nicknames,
                                             const MatcherTraining& options);
+
+// The comparable forms of `records`, or of a seeded random sample of
+// `sample` of them when there are more, made on `threads` threads.
+std::vector<ComparableRecord> SampleComparables(
+    absl::Span<const SourceRecord> records, const RegionForSource& region_for,
+    size_t sample, uint64_t seed, int threads);
+
+// Trains a model by EM on `records` (an initial load before it is stored),
+// as TrainMatcher does on a store's records.
+absl::StatusOr<TrainedMatcher> TrainMatcherOnRecords(
+    const std::vector<ComparableRecord>& records, NicknameTable nicknames,
+    const MatcherTraining& options);
 
 // Stores `model` as the next version and makes it active, in one write.
 // Returns the version (1 for the first).

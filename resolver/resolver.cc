@@ -29,6 +29,8 @@ struct EntityMatch {
   // the score.
   bool must_link = false;
   std::vector<RecordKey> keys;
+  // The mean score over the members compared.
+  double mean_score = 0;
   std::vector<std::shared_ptr<const ComparableRecord>> members;
   // The member of `evidence`.
   std::shared_ptr<const ComparableRecord> best_member;
@@ -118,7 +120,8 @@ class Resolver::Decision {
 
   // Candidate entities that match, must-linked first, then best first. An
   // entity matches when it holds a must-link partner of the record, or when
-  // its best member pair is a match, no member contradicts the record and
+  // its best member pair is a match, its compared members weigh a link on
+  // average (as in bulk clustering), no member contradicts the record and
   // none has a cannot-link with it, so a record without a birth date cannot
   // join a parent's entity that already holds the child's record. Remembers
   // the best entity in the review band meanwhile.
@@ -131,7 +134,9 @@ class Resolver::Decision {
       if (!match.ok()) return match.status();
       const MatchDecider& decider = *resolver_.decider_;
       bool allowed = !match->contradicted && !match->cannot_link;
-      if (match->must_link || (allowed && decider.IsMatch(match->evidence))) {
+      if (match->must_link ||
+          (allowed && decider.IsMatch(match->evidence) &&
+           match->mean_score >= decider.link_threshold())) {
         matches.push_back(*std::move(match));
       } else if (allowed && decider.NeedsReview(match->evidence) &&
                  (!review_ || match->evidence.score() > review_->evidence.score())) {
@@ -200,7 +205,7 @@ class Resolver::Decision {
   absl::StatusOr<EntityMatch> ScoreEntity(const std::string& entity_id) {
     absl::StatusOr<std::vector<RecordKey>> keys = repo_.Members(entity_id);
     if (!keys.ok()) return keys.status();
-    EntityMatch match{entity_id, {}, false, false, false, *keys, {}, nullptr};
+    EntityMatch match{entity_id, {}, false, false, false, *keys, 0, {}, nullptr};
     match.evidence.set_score(-1e9);
     for (const RecordKey& key : *keys) {
       std::string name = RecordKeyString(key);
@@ -214,6 +219,7 @@ class Resolver::Decision {
       if (!member.ok()) return member.status();
       MatchEvidence evidence = resolver_.decider_->Compare(comparable_, **member);
       match.contradicted |= resolver_.decider_->Contradicts(evidence);
+      match.mean_score += evidence.score();
       match.members.push_back(*member);
       if (evidence.score() > match.evidence.score()) {
         *evidence.mutable_matched_record() = (*keys)[i];
@@ -221,6 +227,7 @@ class Resolver::Decision {
         match.best_member = *std::move(member);
       }
     }
+    if (!match.members.empty()) match.mean_score /= match.members.size();
     return match;
   }
 
@@ -246,17 +253,9 @@ class Resolver::Decision {
     cache_[std::move(name)] = std::move(c);
   }
 
-  // Whether any member of `a` contradicts any member of `b`, or a
-  // cannot-link joins a member of each.
-  absl::StatusOr<bool> EntitiesConflict(const EntityMatch& a,
-                                        const EntityMatch& b) const {
-    for (const auto& x : a.members) {
-      for (const auto& y : b.members) {
-        if (resolver_.decider_->Contradicts(resolver_.decider_->Compare(*x, *y))) {
-          return true;
-        }
-      }
-    }
+  // Whether a cannot-link joins a member of `a` and a member of `b`.
+  absl::StatusOr<bool> CannotLinked(const EntityMatch& a,
+                                    const EntityMatch& b) const {
     absl::flat_hash_set<std::string> b_keys;
     for (const RecordKey& key : b.keys) b_keys.insert(RecordKeyString(key));
     for (const RecordKey& key : a.keys) {
@@ -269,6 +268,25 @@ class Resolver::Decision {
     return false;
   }
 
+  // Whether `match` belongs with the entity being formed (`joined`, the
+  // incoming record among them), as bulk clustering demands of two
+  // clusters: no cross pair contradicts, and the cross pairs weigh a link
+  // on average.
+  bool BelongTogether(
+      const std::vector<const ComparableRecord*>& joined,
+      const EntityMatch& match) const {
+    double total = 0;
+    for (const ComparableRecord* x : joined) {
+      for (const auto& y : match.members) {
+        const MatchEvidence evidence = resolver_.decider_->Compare(*x, *y);
+        if (resolver_.decider_->Contradicts(evidence)) return false;
+        total += evidence.score();
+      }
+    }
+    const size_t pairs = joined.size() * match.members.size();
+    return pairs > 0 && total / pairs >= resolver_.decider_->link_threshold();
+  }
+
   // A new entity of the record alone; a candidate in the review band
   // becomes a review task.
   absl::Status CreateEntity() {
@@ -277,6 +295,7 @@ class Resolver::Decision {
     Join(entity.entity_id());
     edit_.AppendChange(ENTITY_CREATED, entity.entity_id(), "", result_.record);
     result_.outcome = CREATED;
+    result_.nothing_to_match = stored_.candidate_keys().empty();
     if (review_) {
       AttachFieldValues(comparable_, *review_->best_member, &review_->evidence);
       edit_.AddReviewTask(result_.record, review_->entity_id,
@@ -286,21 +305,28 @@ class Resolver::Decision {
   }
 
   // Links to the best match. Other matches merge with it when they are
-  // must-linked or when no member of theirs conflicts with a member already
-  // joined: the record alone is not enough evidence that two people are
-  // one. The oldest id survives.
+  // must-linked, or when they belong together with everything joined so
+  // far (BelongTogether) and no cannot-link separates them: the record
+  // alone is not enough evidence that two people are one. The oldest id
+  // survives.
   absl::Status Link(const std::vector<EntityMatch>& matches) {
     *stored_.mutable_evidence() = matches.front().evidence;
     std::vector<const EntityMatch*> joined = {&matches.front()};
+    std::vector<const ComparableRecord*> members = {&comparable_};
+    for (const auto& member : matches.front().members) members.push_back(member.get());
     for (size_t i = 1; i < matches.size(); ++i) {
-      bool compatible = true;
-      for (size_t j = 0; j < joined.size() && compatible && !matches[i].must_link;
-           ++j) {
-        absl::StatusOr<bool> conflict = EntitiesConflict(*joined[j], matches[i]);
-        if (!conflict.ok()) return conflict.status();
-        compatible = !*conflict;
+      if (!matches[i].must_link) {
+        if (!BelongTogether(members, matches[i])) continue;
+        bool separated = false;
+        for (size_t j = 0; j < joined.size() && !separated; ++j) {
+          absl::StatusOr<bool> cannot = CannotLinked(*joined[j], matches[i]);
+          if (!cannot.ok()) return cannot.status();
+          separated = *cannot;
+        }
+        if (separated) continue;
       }
-      if (compatible) joined.push_back(&matches[i]);
+      joined.push_back(&matches[i]);
+      for (const auto& member : matches[i].members) members.push_back(member.get());
     }
     std::string survivor = matches.front().entity_id;
     for (const EntityMatch* m : joined) survivor = std::min(survivor, m->entity_id);

@@ -55,6 +55,10 @@ struct UpsertResult {
   UpsertOutcome outcome = UPSERT_OUTCOME_UNSPECIFIED;
   // For MERGED: the entity ids retired into `entity_id`.
   std::vector<std::string> merged_entity_ids;
+  // The record carries nothing to match on (no name with a birth date or
+  // postcode, e-mail, phone, handle or business id): it is kept, as an
+  // entity of its own.
+  bool nothing_to_match = false;
 };
 
 // Thread-safe. Writes are serialized (one decision at a time, so decisions

@@ -85,6 +85,15 @@ absl::StatusOr<int64_t> Args::GetInt(const std::string& name) const {
   return value;
 }
 
+absl::StatusOr<double> Args::GetDouble(const std::string& name) const {
+  double value = 0;
+  if (!absl::SimpleAtod(Get(name), &value)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "option --", name, " must be a number, got '", Get(name), "'"));
+  }
+  return value;
+}
+
 bool Args::GetFlag(const std::string& name) const {
   return Get(name) == "true";
 }

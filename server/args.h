@@ -37,6 +37,8 @@ class Args {
   const std::string& Get(const std::string& name) const;
   // The option as an integer; InvalidArgument naming the option otherwise.
   absl::StatusOr<int64_t> GetInt(const std::string& name) const;
+  // The option as a number; InvalidArgument naming it when it is not one.
+  absl::StatusOr<double> GetDouble(const std::string& name) const;
   bool GetFlag(const std::string& name) const;
   const std::vector<std::string>& positionals() const { return positionals_; }
 

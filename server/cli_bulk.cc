@@ -10,7 +10,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "absl/strings/str_format.h"
 #include "resolver/bulk_loader.h"
+#include "resolver/matcher_store.h"
 #include "server/cli_util.h"
 #include "server/commands.h"
 #include "server/json_text.h"
@@ -106,35 +108,85 @@ class PhaseProgress {
   std::unique_ptr<ProgressBar> bar_;
 };
 
+// What --train did, as a JSON object ("null" without --train).
+struct Training {
+  std::string json = "null";
+};
+
 void PrintSummary(const Input& input, const BulkLoadReport& report,
-                  double read_seconds) {
+                  double read_seconds, const Training& training) {
   const double load_seconds = report.prepare_seconds + report.block_seconds +
                               report.score_seconds + report.cluster_seconds +
                               report.write_seconds;
   std::printf(
       "{\"rows\": %lld, \"records\": %lld, \"rejected\": %lld, "
-      "\"superseded\": %zu, \"entities\": %lld, \"pairs_scored\": %lld, "
+      "\"superseded\": %zu, \"entities\": %lld, \"nothing_to_match\": %lld, "
+      "\"pairs_scored\": %lld, "
       "\"hot_keys\": %lld, \"review_pairs\": %lld, \"commits\": %lld, "
       "\"seconds\": {\"read\": %.2f, \"prepare\": %.2f, \"block\": %.2f, "
       "\"score\": %.2f, \"cluster\": %.2f, \"write\": %.2f, \"load\": %.2f}, "
-      "\"records_per_s\": %.0f}\n",
+      "\"records_per_s\": %.0f,\n\"matcher\": %s}\n",
       static_cast<long long>(input.rows), static_cast<long long>(report.loaded),
       static_cast<long long>(input.rejected), report.superseded.size(),
       static_cast<long long>(report.entities),
+      static_cast<long long>(report.nothing_to_match),
       static_cast<long long>(report.pairs_scored),
       static_cast<long long>(report.hot_keys),
       static_cast<long long>(report.review_pairs),
       static_cast<long long>(report.commits), read_seconds,
       report.prepare_seconds, report.block_seconds, report.score_seconds,
       report.cluster_seconds, report.write_seconds, load_seconds,
-      load_seconds > 0 ? report.records / load_seconds : 0);
+      load_seconds > 0 ? report.records / load_seconds : 0,
+      training.json.c_str());
 }
 
-absl::StatusOr<BulkLoadReport> Load(const std::string& db, Input& input) {
+// Trains the match model by EM on (a sample of) the input, stores it as the
+// active model and returns it: the bulk load then resolves with it.
+absl::StatusOr<std::unique_ptr<MatchModel>> Train(const Args& args,
+                                                  Runtime& runtime,
+                                                  const Input& input,
+                                                  Training* training) {
+  absl::StatusOr<int64_t> sample = args.GetInt("train-sample");
+  if (!sample.ok()) return sample.status();
+  double link = 0, review = 0;
+  absl::Status thresholds = ParseThresholds(args, &link, &review);
+  if (!thresholds.ok()) return thresholds;
+  absl::StatusOr<NicknameTable> nicknames = NicknameTable::Load(args.Get("nicknames"));
+  if (!nicknames.ok()) return nicknames.status();
+  const absl::Time start = absl::Now();
+  absl::StatusOr<TrainedMatcher> trained = TrainMatcherOnRecords(
+      SampleComparables(input.records, runtime.region_for(),
+                        static_cast<size_t>(std::max<int64_t>(*sample, 2)), 1,
+                        2),
+      *std::move(nicknames), {});
+  if (!trained.ok()) return trained.status();
+  absl::StatusOr<std::unique_ptr<MatchModel>> model =
+      trained->model->WithThresholds(link, review);
+  if (!model.ok()) return model;
+  absl::StatusOr<uint64_t> version = SaveActiveMatcher(runtime.store(), **model);
+  if (!version.ok()) return version.status();
+  training->json = absl::StrFormat(
+      "{\"version\": %d, \"trained_on\": %d, \"candidate_pairs\": %d, "
+      "\"prior\": %.3g, \"seconds\": %.2f, \"sessions\": %s}",
+      *version, trained->records, trained->report.candidate_pairs,
+      (*model)->params().prior, absl::ToDoubleSeconds(absl::Now() - start),
+      TrainingSessionsJson(trained->report));
+  return model;
+}
+
+absl::StatusOr<BulkLoadReport> Load(const Args& args, Input& input,
+                                    Training* training) {
   RuntimeOptions runtime_options;
-  runtime_options.db_path = db;
+  runtime_options.db_path = args.Get("db");
   absl::StatusOr<std::unique_ptr<Runtime>> runtime = Runtime::Open(runtime_options);
   if (!runtime.ok()) return runtime.status();
+  std::unique_ptr<MatchModel> model;
+  if (args.GetFlag("train")) {
+    absl::StatusOr<std::unique_ptr<MatchModel>> trained =
+        Train(args, **runtime, input, training);
+    if (!trained.ok()) return trained.status();
+    model = *std::move(trained);
+  }
   BulkLoadOptions options;
   options.region_for = (*runtime)->region_for();
   options.max_postings_per_key = runtime_options.resolver.max_postings_per_key;
@@ -144,10 +196,12 @@ absl::StatusOr<BulkLoadReport> Load(const std::string& db, Input& input) {
                                  int64_t total) {
     progress.Update(phase, done, total);
   };
-  // The v1 rules are what the runtime's resolver uses in an empty store: a
-  // match model is trained on a store's records, so it has none yet.
-  absl::StatusOr<BulkLoadReport> report = BulkLoad(
-      (*runtime)->store(), input.records, (*runtime)->resolver().decider(), options);
+  // Without --train: the v1 rules, what the runtime's resolver uses in a
+  // store without a trained model.
+  const MatchDecider& decider =
+      model ? *model : (*runtime)->resolver().decider();
+  absl::StatusOr<BulkLoadReport> report =
+      BulkLoad((*runtime)->store(), input.records, decider, options);
   if (!report.ok()) return report;
   for (const BulkRejection& r : report->rejected) {
     const auto& [file, line] = input.origin[r.index];
@@ -171,6 +225,17 @@ int RunBulkLoad(int argc, char** argv) {
             "Exit code: 0 all loaded, 3 some rows rejected, 1 failure.");
   args.Positionals("SOURCE:MAPPING:FILE  one per source file");
   args.Option("db", "local store folder (empty or new)", "c360-data");
+  args.Flag("train",
+            "first learn the match model by EM from the input (or a sample), "
+            "store it as the active model and resolve with it; without it "
+            "the v1 rules resolve");
+  // EM needs the pairs of one person together: a random sample of records
+  // breaks most of them, so it is only for inputs too big to learn from.
+  args.Option("train-sample", "records --train learns from at most",
+              "2000000");
+  args.Option("nicknames", "nickname and transliteration groups",
+              absl::StrCat(C360_DATA_DIR, "/nicknames.tsv"));
+  AddThresholdOptions(args);
   if (auto exit = ParseArgs(args, kCommand, argc, argv)) return *exit;
   if (args.positionals().empty()) {
     return Fail(kCommand, absl::InvalidArgumentError("give at least one SOURCE:MAPPING:FILE"));
@@ -186,9 +251,10 @@ int RunBulkLoad(int argc, char** argv) {
     if (absl::Status read = ReadFile(i, &input); !read.ok()) return Fail(kCommand, read);
   }
   const double read_seconds = absl::ToDoubleSeconds(absl::Now() - start);
-  absl::StatusOr<BulkLoadReport> report = Load(args.Get("db"), input);
+  Training training;
+  absl::StatusOr<BulkLoadReport> report = Load(args, input, &training);
   if (!report.ok()) return Fail(kCommand, report.status());
-  PrintSummary(input, *report, read_seconds);
+  PrintSummary(input, *report, read_seconds, training);
   return input.rejected > 0 ? kExitRejected : kExitOk;
 }
 

@@ -44,6 +44,20 @@ FebrlData Generated(int64_t people, uint64_t seed) {
   return data;
 }
 
+std::string SweepJson(const std::vector<ThresholdQuality>& sweep) {
+  std::string json = "[";
+  for (const ThresholdQuality& q : sweep) {
+    absl::StrAppendFormat(
+        &json,
+        "%s\n  {\"link_probability\": %g, \"precision\": %.5f, "
+        "\"recall\": %.5f, \"f1\": %.5f, \"bcubed_f1\": %.5f}",
+        json.size() > 1 ? "," : "", q.link_probability,
+        q.metrics.pairwise_precision, q.metrics.pairwise_recall,
+        q.metrics.pairwise_f1, q.metrics.bcubed_f1);
+  }
+  return json + "]";
+}
+
 void Print(const FebrlEvaluation& e) {
   const ClusterMetrics& m = e.metrics;
   const MatchModel& model = *e.model;
@@ -57,7 +71,7 @@ void Print(const FebrlEvaluation& e) {
       "\"candidate_pairs\": %d, \"em_iterations\": %d, \"em_converged\": %s,\n"
       "\"prior\": %.6f, \"link_probability\": %.3f, \"link_weight\": %.3f, "
       "\"review_probability\": %.3f, \"review_weight\": %.3f,\n"
-      "\"fields\": %s}\n",
+      "\"sessions\": %s,\n\"sweep\": %s,\n\"fields\": %s}\n",
       m.records, m.people, m.entities, m.true_pairs, m.predicted_pairs,
       m.correct_pairs, m.pairwise_precision, m.pairwise_recall, m.pairwise_f1,
       m.bcubed_precision, m.bcubed_recall, m.bcubed_f1, m.mixed_entities,
@@ -66,6 +80,7 @@ void Print(const FebrlEvaluation& e) {
       e.em.converged ? "true" : "false", model.params().prior,
       model.params().link_probability, model.link_threshold(),
       model.params().review_probability, model.review_threshold(),
+      TrainingSessionsJson(e.em), SweepJson(e.sweep),
       MatchModelFieldsJson(model));
 }
 
@@ -83,8 +98,12 @@ int RunEvalBulk(int argc, char** argv) {
   args.Option("seed", "seed of the generated people", "42");
   args.Option("nicknames", "nickname and transliteration groups",
               absl::StrCat(C360_DATA_DIR, "/nicknames.tsv"));
+  AddThresholdOptions(args);
   if (auto exit = ParseArgs(args, kCommand, argc, argv)) return *exit;
   FebrlEvalOptions options;
+  absl::Status thresholds = ParseThresholds(
+      args, &options.link_probability, &options.review_probability);
+  if (!thresholds.ok()) return Fail(kCommand, thresholds);
   absl::StatusOr<FebrlData> data;
   if (!args.Get("generated").empty()) {
     absl::StatusOr<int64_t> people = args.GetInt("generated");

@@ -25,7 +25,11 @@ int RunTrainMatcher(int argc, char** argv) {
   args.Option("db", "local store folder", "c360-data");
   args.Option("nicknames", "nickname and transliteration groups",
               absl::StrCat(C360_DATA_DIR, "/nicknames.tsv"));
+  AddThresholdOptions(args);
   if (auto exit = ParseArgs(args, "train-matcher", argc, argv)) return *exit;
+  double link = 0, review = 0;
+  absl::Status thresholds = ParseThresholds(args, &link, &review);
+  if (!thresholds.ok()) return Fail("train-matcher", thresholds);
   absl::StatusOr<NicknameTable> nicknames = NicknameTable::Load(args.Get("nicknames"));
   if (!nicknames.ok()) return Fail("train-matcher", nicknames.status());
   auto runtime = OpenLocalStore(args);
@@ -34,16 +38,22 @@ int RunTrainMatcher(int argc, char** argv) {
   absl::StatusOr<TrainedMatcher> trained = TrainMatcher(
       (*runtime)->store(), (*runtime)->region_for(), *std::move(nicknames), {});
   if (!trained.ok()) return Fail("train-matcher", trained.status());
-  absl::StatusOr<uint64_t> version = SaveActiveMatcher((*runtime)->store(), *trained->model);
+  absl::StatusOr<std::unique_ptr<MatchModel>> model =
+      trained->model->WithThresholds(link, review);
+  if (!model.ok()) return Fail("train-matcher", model.status());
+  absl::StatusOr<uint64_t> version = SaveActiveMatcher((*runtime)->store(), **model);
   if (!version.ok()) return Fail("train-matcher", version.status());
   std::printf(
       "{\"version\": %llu, \"records\": %lld, \"candidate_pairs\": %lld, "
-      "\"em_iterations\": %d, \"converged\": %s, \"seconds\": %.3f}\n",
+      "\"candidate_prior\": %.4f, \"prior\": %.3g, \"em_iterations\": %d, "
+      "\"converged\": %s, \"seconds\": %.3f,\n\"sessions\": %s}\n",
       static_cast<unsigned long long>(*version),
       static_cast<long long>(trained->records),
       static_cast<long long>(trained->report.candidate_pairs),
+      trained->report.candidate_prior, (*model)->params().prior,
       trained->report.iterations, trained->report.converged ? "true" : "false",
-      absl::ToDoubleSeconds(absl::Now() - start));
+      absl::ToDoubleSeconds(absl::Now() - start),
+      TrainingSessionsJson(trained->report));
   return kExitOk;
 }
 

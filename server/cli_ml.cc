@@ -165,7 +165,7 @@ int RunTrain(int argc, char** argv) {
   args.Option("early-stopping", "stop after this many rounds without a "
               "better validation AUC", "50");
   args.Option("threads", "XGBoost threads", "2");
-  args.Flag("calibrate", "fit Platt calibration (reported only)");
+  args.Flag("calibrate", "fit Platt and isotonic calibration (reported only)");
   if (auto exit = ParseArgs(args, "ml train", argc, argv)) return *exit;
   absl::StatusOr<TrainerOptions> options = TrainerOptionsFrom(args);
   if (!options.ok()) return Fail("ml train", options.status());

@@ -27,6 +27,24 @@ absl::StatusOr<std::unique_ptr<Runtime>> OpenLocalStore(const Args& args) {
   return Runtime::Open(options);
 }
 
+void AddThresholdOptions(Args& args) {
+  args.Option("link-probability",
+              "link a pair from this match probability", "0.99");
+  args.Option("review-probability",
+              "send a pair to review from this match probability", "0.5");
+}
+
+absl::Status ParseThresholds(const Args& args, double* link_probability,
+                             double* review_probability) {
+  absl::StatusOr<double> link = args.GetDouble("link-probability");
+  if (!link.ok()) return link.status();
+  absl::StatusOr<double> review = args.GetDouble("review-probability");
+  if (!review.ok()) return review.status();
+  *link_probability = *link;
+  *review_probability = *review;
+  return absl::OkStatus();
+}
+
 int Fail(const char* command, const absl::Status& status) {
   std::fprintf(stderr, "c360 %s: %s\n", command,
                std::string(status.message()).c_str());

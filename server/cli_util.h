@@ -27,6 +27,15 @@ std::optional<int> ParseArgs(Args& args, const char* command, int argc,
 // The runtime over the local store named by the option "db".
 absl::StatusOr<std::unique_ptr<Runtime>> OpenLocalStore(const Args& args);
 
+// Declares --link-probability and --review-probability (the match model's
+// thresholds, defaults 0.99 and 0.5).
+void AddThresholdOptions(Args& args);
+
+// Reads the options AddThresholdOptions declared; InvalidArgument unless
+// both are numbers.
+absl::Status ParseThresholds(const Args& args, double* link_probability,
+                             double* review_probability);
+
 // Prints "c360 COMMAND: message" to stderr and returns kExitFailure
 // (kExitUsage for InvalidArgument).
 int Fail(const char* command, const absl::Status& status);

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
-#include <thread>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -11,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "resolver/comparison.h"
+#include "resolver/matcher_store.h"
 
 namespace c360 {
 namespace {
@@ -84,21 +84,6 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
-std::vector<ComparableRecord> Prepare(const std::vector<SourceRecord>& records,
-                                      int threads) {
-  std::vector<ComparableRecord> out(records.size());
-  std::vector<std::thread> workers;
-  for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([&, t] {
-      for (size_t i = t; i < records.size(); i += threads) {
-        out[i] = MakeComparable(records[i], "");
-      }
-    });
-  }
-  for (std::thread& worker : workers) worker.join();
-  return out;
-}
-
 std::vector<int> ExclusiveGroups(const std::vector<ComparableRecord>& records,
                                  const std::vector<std::string>& sources) {
   std::vector<int> groups;
@@ -118,7 +103,7 @@ ScoredPair ScorePair(const MatchModel& model,
           model.Conflicts(levels)};
 }
 
-Clustering Resolve(const MatchModel& model,
+Clustering Resolve(const MatchModel& model, double link_weight,
                    const std::vector<ComparableRecord>& records,
                    const std::vector<RecordPair>& pairs,
                    const std::vector<ComparisonVector>& vectors,
@@ -130,8 +115,8 @@ Clustering Resolve(const MatchModel& model,
         ScorePair(model, records, pairs[i].first, pairs[i].second, vectors[i]));
   }
   ClusteringOptions clustering;
-  clustering.link_weight = model.link_threshold();
-  clustering.review_weight = model.review_threshold();
+  clustering.link_weight = link_weight;
+  clustering.review_weight = std::min(link_weight, model.review_threshold());
   clustering.exclusive_group =
       ExclusiveGroups(records, options.blocking.one_record_per_person_sources);
   const PairScorer scorer = [&](int a, int b) {
@@ -159,8 +144,12 @@ absl::StatusOr<FebrlEvaluation> EvaluateFebrl(const FebrlData& data,
                                               const FebrlEvalOptions& options) {
   FebrlEvaluation result;
   auto start = std::chrono::steady_clock::now();
-  const std::vector<ComparableRecord> records =
-      Prepare(data.records, std::max(1, options.em.threads));
+  static const std::string kNoRegion;
+  const std::vector<ComparableRecord> records = SampleComparables(
+      data.records, [](const std::string&) -> const std::string& {
+        return kNoRegion;
+      },
+      data.records.size(), 0, std::max(1, options.em.threads));
   result.prepare_seconds = SecondsSince(start);
   start = std::chrono::steady_clock::now();
   const std::vector<RecordPair> pairs =
@@ -168,16 +157,29 @@ absl::StatusOr<FebrlEvaluation> EvaluateFebrl(const FebrlData& data,
   const std::vector<ComparisonVector> vectors =
       ComparePairs(Comparator(nicknames), records, pairs, options.em.threads);
   absl::StatusOr<std::unique_ptr<MatchModel>> model = TrainMatchModel(
-      records, vectors, std::move(nicknames), options.em, &result.em);
+      records, pairs, vectors, std::move(nicknames), options.blocking,
+      options.em,
+      &result.em);
+  if (!model.ok()) return model.status();
+  model = (*model)->WithThresholds(options.link_probability,
+                                   options.review_probability);
   if (!model.ok()) return model.status();
   result.model = *std::move(model);
   result.train_seconds = SecondsSince(start);
   start = std::chrono::steady_clock::now();
-  const Clustering clustering =
-      Resolve(*result.model, records, pairs, vectors, options);
+  const Clustering clustering = Resolve(
+      *result.model, result.model->link_threshold(), records, pairs, vectors,
+      options);
   result.resolve_seconds = SecondsSince(start);
   result.review_pairs = static_cast<int64_t>(clustering.review.size());
   result.metrics = Measure(clustering, data.person_ids);
+  for (double probability : options.sweep) {
+    result.sweep.push_back(
+        {probability,
+         Measure(Resolve(*result.model, ProbabilityToWeight(probability),
+                         records, pairs, vectors, options),
+                 data.person_ids)});
+  }
   return result;
 }
 

@@ -46,6 +46,17 @@ absl::StatusOr<FebrlData> ReadFebrlFile(const std::string& path,
 struct FebrlEvalOptions {
   BlockingOptions blocking;
   EmOptions em;
+  // The trained model's thresholds (MatchModelParams).
+  double link_probability = 0.99;
+  double review_probability = 0.5;
+  // Link probabilities at which quality is also measured.
+  std::vector<double> sweep = {0.5, 0.8, 0.9, 0.95, 0.99, 0.999};
+};
+
+// Quality had the model linked at `link_probability`.
+struct ThresholdQuality {
+  double link_probability = 0;
+  ClusterMetrics metrics;
 };
 
 // What a bulk resolution of FEBRL records did and how well.
@@ -57,12 +68,13 @@ struct FebrlEvaluation {
   double prepare_seconds = 0;  // MakeComparable of every record
   double train_seconds = 0;    // blocking, comparisons, u sampling, EM
   double resolve_seconds = 0;  // scoring and clustering
+  std::vector<ThresholdQuality> sweep;
 };
 
 // Resolves `data` in bulk as c360 would without known answers: prepares the
 // records, blocks, trains the match model by EM, scores the candidate pairs
-// and clusters them at the model's link threshold. The answers are used only
-// to measure the result. Sources in `options.blocking`'s
+// and clusters them at the model's link threshold, then again at each
+// threshold of the sweep. The answers are used only to measure the result. Sources in `options.blocking`'s
 // one_record_per_person_sources also hold one record per cluster.
 absl::StatusOr<FebrlEvaluation> EvaluateFebrl(const FebrlData& data,
                                               NicknameTable nicknames,

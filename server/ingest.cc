@@ -27,6 +27,9 @@ absl::Status ResolveChunk(Resolver& resolver,
   for (size_t i = 0; i < results.size(); ++i) {
     if (results[i].ok()) {
       CountOutcome(results[i]->outcome, summary);
+      if (results[i]->nothing_to_match) {
+        summary->set_nothing_to_match(summary->nothing_to_match() + 1);
+      }
       continue;
     }
     if (!absl::IsInvalidArgument(results[i].status())) return results[i].status();

@@ -71,4 +71,18 @@ std::string MatchModelFieldsJson(const MatchModel& model) {
   return json + "\n]";
 }
 
+std::string TrainingSessionsJson(const EmReport& report) {
+  std::string json = "[";
+  for (const SessionReport& session : report.sessions) {
+    absl::StrAppendFormat(
+        &json,
+        "%s\n  {\"session\": %s, \"pairs\": %d, \"iterations\": %d, "
+        "\"converged\": %s, \"prior\": %.4f, \"skipped\": %s}",
+        json.size() > 1 ? "," : "", JsonString(session.name), session.pairs,
+        session.iterations, session.converged ? "true" : "false",
+        session.prior, JsonString(session.skipped));
+  }
+  return json + "]";
+}
+
 }  // namespace c360

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "resolver/em_trainer.h"
 #include "resolver/match_model.h"
 
 namespace c360 {
@@ -18,6 +19,9 @@ std::string JsonString(absl::string_view text);
 // A JSON array with one object per comparison field of the model: each
 // level's m and u probability and weight (log2 m/u).
 std::string MatchModelFieldsJson(const MatchModel& model);
+
+// A JSON array with what each training session of `report` did.
+std::string TrainingSessionsJson(const EmReport& report);
 
 }  // namespace c360
 

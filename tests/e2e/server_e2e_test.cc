@@ -209,10 +209,16 @@ TEST_F(ServerE2ETest, MergedEntityIdStillResolvesAndSearchFindsIt) {
   SourceRecord by_phone = Record("erp", "b");
   by_phone.add_names()->set_full("Сергей Смирнов");
   by_phone.add_phones("+7 912 345-67-89");
+  by_phone.set_birth_date("1975-03-14");
+  // The bridge matches both; the two entities merge because the evidence
+  // holds between them on average (bridge-phone record: name, phone and
+  // birth date; e-mail record-phone record: the name), not through the
+  // bridge alone.
   SourceRecord bridge = Record("webshop", "c");
   bridge.add_names()->set_full("Sergey Smirnov");
   bridge.add_emails("S.Smirnov@yandex.ru");
   bridge.add_phones("8 (912) 345-67-89");
+  bridge.set_birth_date("1975-03-14");
   bridge.add_addresses()->set_country("RU");
   Stream({by_email, by_phone});
   GetProfileResponse phone_profile;

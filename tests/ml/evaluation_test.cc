@@ -84,5 +84,25 @@ TEST(PlattTest, RecoversAKnownScale) {
   EXPECT_NEAR(fit.b, -1, 0.15);
 }
 
+TEST(IsotonicTest, PoolsViolatorsIntoANonDecreasingStepFunction) {
+  // Scores 0.1 .. 0.6 with outcomes 0 1 0 0 1 1: (0.2, 0.3, 0.4) violate.
+  const std::vector<float> scores = {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f};
+  const std::vector<float> labels = {0, 1, 0, 0, 1, 1};
+  const std::vector<CalibrationStep> steps = FitIsotonic(scores, labels);
+  ASSERT_EQ(steps.size(), 3u);
+  EXPECT_FLOAT_EQ(steps[0].upper_score(), 0.1f);
+  EXPECT_DOUBLE_EQ(steps[0].probability(), 0.0);
+  EXPECT_FLOAT_EQ(steps[1].upper_score(), 0.4f);
+  EXPECT_NEAR(steps[1].probability(), 1.0 / 3, 1e-12);
+  EXPECT_DOUBLE_EQ(steps[2].probability(), 1.0);
+  EXPECT_NEAR(ApplyIsotonic(steps, 0.35), 1.0 / 3, 1e-12);
+  EXPECT_DOUBLE_EQ(ApplyIsotonic(steps, 0.05), 0.0);
+  EXPECT_DOUBLE_EQ(ApplyIsotonic(steps, 0.9), 1.0);
+  // Never worse in squared error than the raw scores it was fitted on.
+  std::vector<float> calibrated;
+  for (float s : scores) calibrated.push_back(ApplyIsotonic(steps, s));
+  EXPECT_LE(BrierScore(calibrated, labels), BrierScore(scores, labels));
+}
+
 }  // namespace
 }  // namespace c360

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -143,6 +144,44 @@ TEST(CandidatePairsTest, OneRecordPerPersonSourcesAreNotPairedWithThemselves) {
   options.one_record_per_person_sources = {"a", "b"};
   EXPECT_THAT(CandidatePairs(records, options),
               ElementsAre(RecordPair(0, 2), RecordPair(1, 2)));
+}
+
+TEST(CandidatePairsTest, KeyKindsSelectWhichKeysPair) {
+  const std::vector<ComparableRecord> records = {Record("crm", "1", "1234567"),
+                                                 Record("crm", "2", "1234576")};
+  // "1234576" meets "1234567" only through the sorted digits ("sd:").
+  EXPECT_THAT(CandidatePairs(records, {}, {"sd:"}),
+              ElementsAre(RecordPair(0, 1)));
+  EXPECT_TRUE(CandidatePairs(records, {}, {"ss:"}).empty());
+}
+
+TEST(TrainMatchModelTest, NoSessionThatLearnsIsAFailedPreconditionWithReasons) {
+  const std::vector<ComparableRecord> records = {Record("crm", "1", "1234567"),
+                                                 Record("crm", "2", "7654321")};
+  EmReport report;
+  absl::StatusOr<std::unique_ptr<MatchModel>> model = TrainMatchModel(
+      records, {}, {}, NicknameTable(), {}, EmOptions(), &report);
+  ASSERT_EQ(model.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(model.status().message(),
+              HasSubstr("same_birth_date: EM needs candidate pairs"));
+  EXPECT_THAT(model.status().message(),
+              HasSubstr("the previous model stays active"));
+  EXPECT_EQ(report.sessions.size(), DefaultTrainingSessions().size());
+}
+
+TEST(TrainMatchModelTest, ASessionThatComparesOnlyItsHeldOutFieldLearnsNothing) {
+  // Two people, each twice with the same social security number: the
+  // soc_sec_id session learns, but holds its own field out.
+  std::vector<ComparableRecord> records;
+  for (const char* id : {"1111111", "1111111", "2222222", "2222222"})
+    records.push_back(Record("crm", absl::StrCat(records.size()), id));
+  const TrainingSession session{"ssn", {"ss:"}, {kSocSecIdField}};
+  EmReport report;
+  absl::StatusOr<std::unique_ptr<MatchModel>> model = TrainMatchModel(
+      records, {}, {}, NicknameTable(), {}, EmOptions(), &report, {session});
+  // Every compared field is missing but the held-out one: nothing to learn.
+  ASSERT_FALSE(model.ok());
+  EXPECT_THAT(model.status().message(), HasSubstr("compares the same"));
 }
 
 TEST(CandidatePairsTest, OversizedBlocksBringNoPairs) {

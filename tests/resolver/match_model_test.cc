@@ -110,7 +110,9 @@ TEST(ComparisonTest, BirthDateLevels) {
   EXPECT_EQ(date("1984-05-03", "1984-05-08"), "one_digit");
   EXPECT_EQ(date("1984-05-03", "1984"), "same_year");
   EXPECT_EQ(date("1984-05-03", "1984-11-21"), "same_year");
-  EXPECT_EQ(date("1984-05-03", "1962-11-21"), "different");
+  EXPECT_EQ(date("1984-05-03", "1979-11-21"), "different");
+  EXPECT_EQ(date("1984-05-03", "1962-11-21"), "other_generation");
+  EXPECT_EQ(date("1984-05-03", "1962"), "other_generation");
   EXPECT_EQ(date("1984-05-03", ""), "missing");
 }
 
@@ -136,6 +138,16 @@ TEST(ComparisonTest, EmailLevels) {
   EXPECT_EQ(email("mikko@example.fi", "anna@example.fi"), "different");
 }
 
+TEST(ComparisonTest, ALocalPartThatIsOnlyTheNameAddsNothing) {
+  const Person work{"Mikko", "Virtanen", "", "", "mikko.virtanen@example.fi"};
+  const Person yahoo{"Mikko", "Virtanen", "", "", "mikko.virtanen@yahoo.com"};
+  EXPECT_EQ(Level(kEmailField, work, yahoo), "missing");
+  // A birth year in it is news the names do not carry.
+  const Person work84{"Mikko", "Virtanen", "", "", "mikko.virtanen84@example.fi"};
+  const Person yahoo84{"Mikko", "Virtanen", "", "", "mikko.virtanen84@yahoo.com"};
+  EXPECT_EQ(Level(kEmailField, work84, yahoo84), "same_local_part");
+}
+
 TEST(ComparisonTest, HandlesAndDisplayNamesHintAtThePerson) {
   const Person person{"Mikko", "Virtanen", "1984-05-03"};
   auto social = [&](const std::string& handle, const std::string& display) {
@@ -145,6 +157,25 @@ TEST(ComparisonTest, HandlesAndDisplayNamesHintAtThePerson) {
   EXPECT_EQ(social("mvirtanen", ""), "handle_name");
   EXPECT_EQ(social("", "Mikko V."), "display_name");
   EXPECT_EQ(social("sunny_day", ""), "missing");
+}
+
+TEST(ComparisonTest, AHandleSpellingNamesBothRecordsCarryAddsNothing) {
+  const Person crm{"Mikko", "Virtanen", "1984-05-03"};
+  // The display name gives the social record a full name of its own.
+  const Person named{"", "", "", "", "", "mikko_virtanen", "Mikko Virtanen"};
+  EXPECT_EQ(Level(kGivenNameField, named, crm), "exact");
+  EXPECT_EQ(Level(kSocialField, named, crm), "missing");
+  // Birth-year digits are news the names do not carry.
+  const Person with_year{"", "", "", "", "", "mikko_virtanen84",
+                         "Mikko Virtanen"};
+  EXPECT_EQ(Level(kSocialField, with_year, crm), "handle_name_year");
+}
+
+TEST(ComparisonTest, AnInitialIsNoFamilyName) {
+  const Person crm{"Mikko", "Virtanen"};
+  const Person initial{"", "", "", "", "", "", "Mikko V."};
+  EXPECT_EQ(Level(kFamilyNameField, initial, crm), "missing");
+  EXPECT_EQ(Level(kSocialField, initial, crm), "display_name");
 }
 
 MatchModel TrainedLikeModel() {
@@ -183,7 +214,7 @@ TEST(MatchModelTest, EvidenceCarriesEachFieldsLevelAndWeight) {
 
 TEST(MatchModelTest, ThresholdsAreProbabilities) {
   const MatchModel model = TrainedLikeModel();
-  EXPECT_NEAR(WeightToProbability(model.link_threshold()), 0.95, 1e-12);
+  EXPECT_NEAR(WeightToProbability(model.link_threshold()), 0.99, 1e-12);
   EXPECT_EQ(model.Decide(model.link_threshold()), MatchDecision::kLink);
   EXPECT_EQ(model.Decide(model.link_threshold() - 0.1), MatchDecision::kReview);
   EXPECT_EQ(model.Decide(model.review_threshold() - 0.1),
@@ -202,6 +233,55 @@ TEST(MatchModelTest, ParentAndChildConflictButATypoDoesNot) {
   EXPECT_TRUE(model.Conflicts(comparator.Compare(father, son)));
   EXPECT_FALSE(model.Conflicts(comparator.Compare(father, typo)));
   EXPECT_TRUE(model.Contradicts(model.Explain(father, son)));
+}
+
+TEST(MatchModelTest, JuniorWithTheFathersNameConflicts) {
+  const MatchModel model = TrainedLikeModel();
+  const ComparableRecord father = Make({"Juhani", "Virtanen", "1950-02-11"});
+  const ComparableRecord junior = Make({"Juhani", "Virtanen", "1978-09-30"});
+  const ComparableRecord typo = Make({"Juhani", "Virtanen", "1956-02-11"});
+  EXPECT_TRUE(model.Conflicts(model.comparator().Compare(father, junior)));
+  EXPECT_FALSE(model.Conflicts(model.comparator().Compare(father, typo)));
+}
+
+TEST(MatchModelTest, RelativesAndColleaguesWithoutBirthDatesConflict) {
+  const MatchModel model = TrainedLikeModel();
+  const Comparator& comparator = model.comparator();
+  const ComparableRecord anna = Make({"Anna", "Virtanen", "", "", "a@x.fi"});
+  const ComparableRecord sister = Make({"Liisa", "Virtanen", "", "", "a@x.fi"});
+  const ComparableRecord colleague = Make({"Piotr", "Nowak", "", "", "a@x.fi"});
+  const ComparableRecord married = Make({"Anna", "Laine", "", "", "a@x.fi"});
+  EXPECT_TRUE(model.Conflicts(comparator.Compare(anna, sister)));
+  EXPECT_TRUE(model.Conflicts(comparator.Compare(anna, colleague)));
+  // The same given name and a shared mailbox: a name change, not a conflict.
+  EXPECT_FALSE(model.Conflicts(comparator.Compare(anna, married)));
+}
+
+TEST(MatchModelTest, AWeakerLevelNeverWeighsMoreThanAStrongerOne) {
+  MatchModelParams params = DefaultModelParams();
+  // EM saw swaps rarely among random pairs: log2(m/u) above "exact".
+  params.levels[kGivenNameField][LevelIndex(kGivenNameField, "swapped")] = {
+      0.2, 0.0001};
+  const MatchModel model(params, Nicknames());
+  const int exact = LevelIndex(kGivenNameField, "exact");
+  const int fuzzy_80 = LevelIndex(kGivenNameField, "fuzzy_80");
+  const int swapped = LevelIndex(kGivenNameField, "swapped");
+  EXPECT_LE(model.LevelWeight(kGivenNameField, swapped),
+            model.LevelWeight(kGivenNameField, fuzzy_80));
+  EXPECT_LT(model.LevelWeight(kGivenNameField, swapped),
+            model.LevelWeight(kGivenNameField, exact));
+}
+
+TEST(MatchModelTest, WithThresholdsChecksTheirOrder) {
+  const MatchModel model = TrainedLikeModel();
+  absl::StatusOr<std::unique_ptr<MatchModel>> strict =
+      model.WithThresholds(0.999, 0.6);
+  ASSERT_TRUE(strict.ok()) << strict.status();
+  EXPECT_NEAR(WeightToProbability((*strict)->link_threshold()), 0.999, 1e-12);
+  EXPECT_EQ(model.WithThresholds(0.5, 0.9).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(model.WithThresholds(1.0, 0.5).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(MatchModelTest, ProtoRoundTripKeepsScores) {

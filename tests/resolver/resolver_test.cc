@@ -85,6 +85,25 @@ TEST_F(ResolverTest, NewRecordCreatesEntityInOneCommit) {
   EXPECT_THAT(ChangeTypes(), ElementsAre(ENTITY_CREATED));
 }
 
+// No name with a birth date or postcode, no contact: kept and counted,
+// never dropped, never matched.
+TEST_F(ResolverTest, RecordWithNothingToMatchOnIsKeptAsItsOwnEntity) {
+  SourceRecord bare;
+  bare.set_source("crm");
+  bare.set_source_id("bare");
+  bare.add_names()->set_full("Anna");
+  const UpsertResult first = Upsert(bare);
+  EXPECT_EQ(first.outcome, CREATED);
+  EXPECT_TRUE(first.nothing_to_match);
+  bare.set_source_id("bare2");
+  const UpsertResult second = Upsert(bare);
+  EXPECT_EQ(second.outcome, CREATED);
+  EXPECT_NE(second.entity_id, first.entity_id);
+  SourceRecord with_email = Person("crm", "x", "Anna", "Virtanen");
+  with_email.add_emails("anna@example.fi");
+  EXPECT_FALSE(Upsert(with_email).nothing_to_match);
+}
+
 TEST_F(ResolverTest, SameContentTwiceIsANoOpAndChangeIsAnUpdate) {
   SourceRecord r = Person("crm", "1", "Mikko", "Virtanen");
   r.add_emails("mikko@example.fi");
@@ -167,9 +186,11 @@ TEST_F(ResolverTest, BridgingRecordMergesIntoOldestEntityAndLeavesAlias) {
   by_email.add_emails("kasia.k@wp.pl");
   SourceRecord by_phone = Person("erp", "2", "Katarzyna", "Kowalska");
   by_phone.add_phones("+48 512 345 678");
+  by_phone.set_birth_date("1981-07-02");
   SourceRecord both = Person("webshop", "3", "Katarzyna", "Kowalska");
   both.add_emails("Kasia.K@wp.pl");
   both.add_phones("512345678");
+  both.set_birth_date("1981-07-02");
   both.add_addresses()->set_country("PL");
   std::string oldest = Upsert(by_email).entity_id;
   std::string younger = Upsert(by_phone).entity_id;
@@ -190,6 +211,27 @@ TEST_F(ResolverTest, BridgingRecordMergesIntoOldestEntityAndLeavesAlias) {
   EXPECT_EQ(repo().GetEntity(oldest)->record_count(), 3);
   EXPECT_THAT(ChangeTypes(),
               ElementsAre(ENTITY_CREATED, ENTITY_CREATED, ENTITY_MERGED));
+}
+
+// The bridge matches both entities, but between the two nothing but the
+// name agrees: on average their pairs do not weigh a link, so the bridge
+// joins the better one and the other stays apart (no chaining).
+TEST_F(ResolverTest, BridgeAloneDoesNotMergeTwoEntities) {
+  SourceRecord by_email = Person("crm", "1", "Katarzyna", "Kowalska");
+  by_email.add_emails("kasia.k@wp.pl");
+  SourceRecord by_phone = Person("erp", "2", "Katarzyna", "Kowalska");
+  by_phone.add_phones("+48 512 345 678");
+  SourceRecord both = Person("webshop", "3", "Katarzyna", "Kowalska");
+  both.add_emails("Kasia.K@wp.pl");
+  both.add_phones("512345678");
+  both.add_addresses()->set_country("PL");
+  const std::string first = Upsert(by_email).entity_id;
+  const std::string second = Upsert(by_phone).entity_id;
+  const UpsertResult linked = Upsert(both);
+  EXPECT_EQ(linked.outcome, LINKED);
+  EXPECT_THAT(linked.merged_entity_ids, SizeIs(0));
+  EXPECT_THAT(*repo().Members(first), SizeIs(linked.entity_id == first ? 2 : 1));
+  EXPECT_THAT(*repo().Members(second), SizeIs(linked.entity_id == second ? 2 : 1));
 }
 
 TEST_F(ResolverTest, RecordWithoutBirthDateDoesNotMergeMotherAndDaughter) {

@@ -26,19 +26,22 @@ class ConsistencyTest : public ::testing::Test {
     store_ = *std::move(store);
     Resolver resolver(store_.get(), NewRuleDecider(), {});
     auto add = [&](const char* source, const char* id, const char* email,
-                   const char* phone) {
+                   const char* phone, const char* birth_date) {
       SourceRecord r;
       r.set_source(source);
       r.set_source_id(id);
       r.add_names()->set_full("Anna Korhonen");
       if (*email) r.add_emails(email);
       if (*phone) r.add_phones(phone);
+      r.set_birth_date(birth_date);
       ASSERT_TRUE(resolver.Upsert(r).ok());
     };
-    add("crm", "1", "anna@example.fi", "");
-    add("erp", "2", "", "040 111 2222");
-    add("webshop", "3", "anna@example.fi", "040 111 2222");  // merges 1 and 2
-    add("crm", "4", "other@example.fi", "");
+    add("crm", "1", "anna@example.fi", "", "");
+    add("erp", "2", "", "040 111 2222", "1990-04-01");
+    // Merges 1 and 2: between them only the name agrees, but the evidence
+    // holds on average with this record's birth date and contacts.
+    add("webshop", "3", "anna@example.fi", "040 111 2222", "1990-04-01");
+    add("crm", "4", "other@example.fi", "", "");
   }
 
   absl::Status Check() { return CheckStore(*store_).status(); }
