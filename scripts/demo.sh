@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The main job on the embedded default: sets up, builds, generates sample
-# data of four source systems, ingests and resolves it into a local RocksDB
-# folder, measures it against the generator's truth, starts the server and
-# fetches a few unified profiles over gRPC.
+# data of four source systems, loads three of them in bulk into a local
+# RocksDB folder with a match model learned by EM from them, ingests the
+# fourth record by record (uncertain matches become review tasks), measures
+# the entities against the generator's truth, starts the server with the
+# stewards' review page and fetches a few unified profiles over gRPC.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -16,21 +18,24 @@ mkdir -p "$out"
 echo "== generating $people people in four source systems"
 "$c360" gen --people "$people" --seed 42 --out "$out/data"
 
-echo "== ingesting into $out/db"
-ingest() {  # SOURCE FILE MAPPING; exit code 3 = some rows rejected
-  "$c360" ingest --db "$out/db" --source "$1" --mapping "data/mappings/$3" \
-    "$out/data/$2" || [ $? -eq 3 ]
-}
-ingest crm crm_contacts.csv crm_contacts.map
-ingest erp erp_customers.csv erp_customers.map
-ingest webshop webshop_accounts.csv webshop_accounts.map
-ingest social social_handles.csv social_handles.map
+echo "== initial load of CRM, ERP and web shop into $out/db: learn the match model by EM, resolve in bulk"
+"$c360" bulk-load --train --db "$out/db" \
+  "crm:data/mappings/crm_contacts.map:$out/data/crm_contacts.csv" \
+  "erp:data/mappings/erp_customers.map:$out/data/erp_customers.csv" \
+  "webshop:data/mappings/webshop_accounts.map:$out/data/webshop_accounts.csv" \
+  || [ $? -eq 3 ]  # 3 = some rows rejected
+
+echo "== the social source, record by record (review tasks for uncertain matches)"
+"$c360" ingest --db "$out/db" --source social \
+  --mapping data/mappings/social_handles.map "$out/data/social_handles.csv" \
+  || [ $? -eq 3 ]
 
 echo "== match quality against the generator's truth"
 "$c360" eval --db "$out/db" --truth "$out/data/truth.csv"
 
 echo "== starting the server"
-"$c360" serve --db "$out/db" --listen 127.0.0.1:0 >"$out/serve.log" 2>&1 &
+"$c360" serve --db "$out/db" --listen 127.0.0.1:0 --http-listen 127.0.0.1:0 \
+  >"$out/serve.log" 2>&1 &
 server=$!
 trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
 for _ in $(seq 100); do
@@ -40,6 +45,7 @@ done
 address=$(sed -n 's/^c360 serving on //p' "$out/serve.log")
 [ -n "$address" ] || { cat "$out/serve.log"; exit 1; }
 echo "server on $address"
+sed -n 's/^c360 review page on /stewards review page: /p' "$out/serve.log"
 
 # People present in all four sources make the most telling profiles.
 mapfile -t crm_ids < <(awk -F, 'NR>1 {src[$3]=src[$3] " " $1; if ($1=="crm") id[$3]=$2}
