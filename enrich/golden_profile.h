@@ -42,7 +42,8 @@ class ProfileReader {
       : view_(view), region_for_(std::move(region_for)) {}
 
   // The profile of a live or retired (aliased) entity id; NotFound when the
-  // id never existed.
+  // id never existed, or "entity <id> was erased" for an erased one (built
+  // from member records, a profile never shows erased data).
   absl::StatusOr<ProfileLookup> ByEntityId(absl::string_view entity_id,
                                            bool include_records) const;
 

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "ml/scorer.h"
 #include "store/keys.h"
 
 namespace c360 {
@@ -50,7 +51,12 @@ absl::StatusOr<uint64_t> ModelRegistry::Register(StoredModel model) {
 }
 
 absl::Status ModelRegistry::Publish(absl::string_view family,
-                                    uint64_t version) {
+                                    uint64_t version,
+                                    const std::vector<double>& grade_bands) {
+  if (!grade_bands.empty()) {
+    absl::Status bands = CheckGradeBands(grade_bands);
+    if (!bands.ok()) return bands;
+  }
   absl::StatusOr<StoredModel> candidate = Get(family, version);
   if (!candidate.ok()) return candidate.status();
   absl::StatusOr<StoredModel> current = Published(family);
@@ -74,6 +80,10 @@ absl::Status ModelRegistry::Publish(absl::string_view family,
                current->SerializeAsString());
   }
   candidate->set_published(true);
+  if (!grade_bands.empty()) {
+    candidate->mutable_grade_bands()->Assign(grade_bands.begin(),
+                                             grade_bands.end());
+  }
   writes.Put(Table::kModels, ModelKey(family, version),
              candidate->SerializeAsString());
   return store_->Commit(writes);

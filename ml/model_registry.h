@@ -39,10 +39,14 @@ class ModelRegistry {
   absl::StatusOr<uint64_t> Register(StoredModel model);
 
   // Publishes `version` and unpublishes the family's previous model, in one
-  // commit. NotFound for an unknown version; FailedPrecondition, with both
-  // AUCs in the message, when its validation AUC is lower than the
-  // published one's by more than max_auc_drop.
-  absl::Status Publish(absl::string_view family, uint64_t version);
+  // commit; non-empty `grade_bands` are stored with the model and grade its
+  // scores (empty keeps the model's bands). InvalidArgument with the reason
+  // for bad bands (CheckGradeBands); NotFound for an unknown version;
+  // FailedPrecondition, with both AUCs in the message, when its validation
+  // AUC is lower than the published one's by more than max_auc_drop.
+  // Nothing changes on error.
+  absl::Status Publish(absl::string_view family, uint64_t version,
+                       const std::vector<double>& grade_bands = {});
 
   // The stored model; NotFound when there is none.
   absl::StatusOr<StoredModel> Get(absl::string_view family,

@@ -52,15 +52,6 @@ void AddTo(ForecastGroup* group, const Opportunity& opp, double hit_rate) {
   }
 }
 
-bool Matches(const PipelineFilter& filter, const Opportunity& opp) {
-  auto match = [](const std::string& want, const std::string& have) {
-    return want.empty() || want == have;
-  };
-  return match(filter.owner, opp.owner()) &&
-         match(filter.product, opp.product()) &&
-         match(filter.segment, opp.account().sector());
-}
-
 std::vector<ForecastGroup> Groups(std::map<std::string, ForecastGroup> map) {
   std::vector<ForecastGroup> groups;
   for (auto& [key, group] : map) {
@@ -68,6 +59,22 @@ std::vector<ForecastGroup> Groups(std::map<std::string, ForecastGroup> map) {
     groups.push_back(std::move(group));
   }
   return groups;
+}
+
+
+void Add(const ForecastGroup& from, ForecastGroup* into) {
+  into->count += from.count;
+  into->expected_revenue += from.expected_revenue;
+  into->expected_profit += from.expected_profit;
+  into->without_cost += from.without_cost;
+}
+
+void Merge(const std::vector<ForecastGroup>& from,
+           std::vector<ForecastGroup>* into) {
+  std::map<std::string, ForecastGroup> merged;
+  for (const ForecastGroup& g : *into) Add(g, &merged[g.key]);
+  for (const ForecastGroup& g : from) Add(g, &merged[g.key]);
+  *into = Groups(std::move(merged));
 }
 
 absl::StatusOr<ml_internal::Booster> LoadWithThreads(const StoredModel& model,
@@ -87,7 +94,14 @@ absl::StatusOr<ml_internal::Booster> LoadWithThreads(const StoredModel& model,
 
 absl::StatusOr<std::unique_ptr<Scorer>> Scorer::Create(
     const StoredModel& model, std::vector<Opportunity> opportunities,
-    const ScorerOptions& options) {
+    const ScorerOptions& default_options) {
+  ScorerOptions options = default_options;
+  if (model.grade_bands_size() > 0) {
+    options.grade_bands.assign(model.grade_bands().begin(),
+                               model.grade_bands().end());
+  }
+  absl::Status bands = CheckGradeBands(options.grade_bands);
+  if (!bands.ok()) return bands;
   absl::StatusOr<FeatureEncoder> encoder =
       FeatureEncoder::Create(model.schema());
   if (!encoder.ok()) return encoder.status();
@@ -256,7 +270,7 @@ absl::StatusOr<PipelineForecast> Scorer::ForecastPipeline(
     const PipelineFilter& filter) const {
   std::vector<Opportunity> open;
   for (const Opportunity& opp : opportunities_) {
-    if (opp.outcome() == OUTCOME_OPEN && Matches(filter, opp)) {
+    if (opp.outcome() == OUTCOME_OPEN && MatchesFilter(filter, opp)) {
       open.push_back(opp);
     }
   }
@@ -274,6 +288,43 @@ absl::StatusOr<PipelineForecast> Scorer::ForecastPipeline(
   forecast.by_product = Groups(std::move(by_product));
   forecast.by_segment = Groups(std::move(by_segment));
   return forecast;
+}
+
+bool MatchesFilter(const PipelineFilter& filter, const Opportunity& opp) {
+  auto match = [](const std::string& want, const std::string& have) {
+    return want.empty() || want == have;
+  };
+  return match(filter.owner, opp.owner()) &&
+         match(filter.product, opp.product()) &&
+         match(filter.segment, opp.account().sector()) &&
+         (!filter.stage.has_value() || *filter.stage == StageOf(opp));
+}
+
+void MergeForecast(const PipelineForecast& from, PipelineForecast* into) {
+  Add(from.total, &into->total);
+  Merge(from.by_owner, &into->by_owner);
+  Merge(from.by_product, &into->by_product);
+  Merge(from.by_segment, &into->by_segment);
+}
+
+absl::Status CheckGradeBands(const std::vector<double>& bands) {
+  if (bands.size() != 4) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "grade bands need 4 values (lower bounds of grades 2 to 5), got ",
+        bands.size()));
+  }
+  for (size_t i = 0; i < bands.size(); ++i) {
+    if (!(bands[i] > 0 && bands[i] < 1)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "grade band ", bands[i], " is not strictly between 0 and 1"));
+    }
+    if (i > 0 && !(bands[i] > bands[i - 1])) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("grade bands must increase: ", bands[i], " follows ",
+                       bands[i - 1]));
+    }
+  }
+  return absl::OkStatus();
 }
 
 int Scorer::Grade(double hit_rate) const {

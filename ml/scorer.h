@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,13 +16,15 @@
 #include "absl/synchronization/mutex.h"
 #include "c360/opportunity.pb.h"
 #include "ml/features.h"
+#include "ml/stages.h"
 #include "ml/xgb_handle.h"
 
 namespace c360 {
 
 struct ScorerOptions {
   // Lower hit-rate bounds of grades 2, 3, 4 and 5, ascending; below the
-  // first band is grade 1.
+  // first band is grade 1. A model published with its own bands
+  // (StoredModel::grade_bands) is graded by those instead.
   std::vector<double> grade_bands = {0.2, 0.4, 0.6, 0.8};
   // Factors reported on each side.
   int top_factors = 3;
@@ -97,7 +100,20 @@ struct PipelineFilter {
   std::string product;
   // The customer's sector (AccountAttributes::sector).
   std::string segment;
+  // Only opportunities at this stage (StageOf); all when unset.
+  std::optional<ModelStage> stage;
 };
+
+// True when `opp` matches every field of `filter` (whatever its outcome).
+bool MatchesFilter(const PipelineFilter& filter, const Opportunity& opp);
+
+// Adds the counts and sums of `from` to `into`, group by group (groups
+// stay in key order).
+void MergeForecast(const PipelineForecast& from, PipelineForecast* into);
+
+// OkStatus for four increasing grade bands in (0, 1); InvalidArgument
+// with the reason otherwise.
+absl::Status CheckGradeBands(const std::vector<double>& bands);
 
 // The most prices a what-if evaluates.
 inline constexpr int kMaxWhatIfSteps = 1000;
@@ -106,8 +122,8 @@ inline constexpr int kMaxWhatIfSteps = 1000;
 // histories and lookups by id). Thread-safe; Explain calls are serialized.
 class Scorer {
  public:
-  // InvalidArgument when the model's schema is unknown, Internal when
-  // XGBoost cannot load its bytes.
+  // InvalidArgument when the model's schema or the grade bands in use
+  // (CheckGradeBands) are bad, Internal when XGBoost cannot load its bytes.
   static absl::StatusOr<std::unique_ptr<Scorer>> Create(
       const StoredModel& model, std::vector<Opportunity> opportunities,
       const ScorerOptions& options = ScorerOptions());

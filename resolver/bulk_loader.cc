@@ -16,6 +16,7 @@
 #include "resolver/candidate_keys.h"
 #include "resolver/clustering.h"
 #include "resolver/identifiers.h"
+#include "resolver/suppression.h"
 #include "store/keys.h"
 #include "store/repository.h"
 
@@ -142,6 +143,8 @@ struct Prepared {
   uint64_t content_hash = 0;
   ComparableRecord comparable;
   std::vector<std::string> keys;  // BlockingKeys, as the Resolver stores them
+  // Suppressed identifiers a record with renewed consent lifts.
+  std::vector<std::string> lifted;
 };
 
 // Two records as one sortable number, the smaller first.
@@ -205,6 +208,7 @@ class Loader {
     report_.cluster_seconds = SecondsSince(start);
     start = absl::Now();
     absl::Status written = WriteAll();
+    if (written.ok()) written = LiftSuppression();
     report_.write_seconds = SecondsSince(start);
     if (!written.ok()) return written;
     return std::move(report_);
@@ -225,7 +229,28 @@ class Loader {
     prepared.comparable =
         MakeComparable(record, options_.region_for(record.source()));
     prepared.keys = BlockingKeys(prepared.comparable);
+    absl::StatusOr<std::vector<std::string>> lifted =
+        AdmitNewRecord(Repository(&store_), record, prepared.comparable.normalized);
+    if (lifted.ok()) {
+      prepared.lifted = *std::move(lifted);
+    } else {
+      prepared.valid = lifted.status();
+    }
     return prepared;
+  }
+
+  // Deletes the suppression entries that loaded records with renewed
+  // consent lift, after their records: a crash in between leaves them
+  // suppressed, which only asks for renewed consent again.
+  absl::Status LiftSuppression() {
+    RepositoryWrites writes;
+    for (size_t index : loaded_) {
+      for (const std::string& hash : prepared_[index].lifted) {
+        writes.DeleteSuppressed(hash);
+      }
+    }
+    if (writes.write_set().empty()) return absl::OkStatus();
+    return store_.Commit(writes.write_set());
   }
 
   // Drops invalid records and earlier versions of a key. A later version

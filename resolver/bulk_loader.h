@@ -70,7 +70,8 @@ struct BulkLoadReport {
   // Loaded records with nothing to match on (UpsertResult), each an entity
   // of its own.
   int64_t nothing_to_match = 0;
-  // Invalid records with the validator's reason, in input order.
+  // Invalid records with the validator's reason, and records of erased
+  // people without renewed consent (resolver/suppression.h), in input order.
   std::vector<BulkRejection> rejected;
   // Indices of records replaced by a later record with the same (source,
   // source_id): the later one is an update of the earlier and wins.
@@ -89,7 +90,8 @@ struct BulkLoadReport {
 };
 
 // Resolves `records` into the empty `store` with `decider` and writes them.
-// Invalid records are reported, not loaded; records without anything to
+// Invalid records and records refused by the suppression list are
+// reported, not loaded; records without anything to
 // match on become single-record entities. Entity ids are given in the order
 // of each entity's first record in the input, so the same input gives the
 // same ids. FailedPrecondition when the store already holds records (add to

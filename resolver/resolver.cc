@@ -12,6 +12,7 @@
 #include "resolver/entity_edit.h"
 #include "resolver/identifiers.h"
 #include "resolver/normalized_record.h"
+#include "resolver/suppression.h"
 #include "store/repository.h"
 
 namespace c360 {
@@ -72,6 +73,10 @@ class Resolver::Decision {
     if (existing.ok()) return Update(*existing);
     if (!absl::IsNotFound(existing.status())) return existing.status();
     *stored_.mutable_first_seen() = edit_.now();
+    absl::StatusOr<std::vector<std::string>> lifted =
+        AdmitNewRecord(repo_, stored_.record(), comparable_.normalized);
+    if (!lifted.ok()) return lifted.status();
+    for (const std::string& hash : *lifted) writes_.DeleteSuppressed(hash);
     absl::StatusOr<std::vector<Constraint>> constraints =
         repo_.Constraints(result_.record);
     if (!constraints.ok()) return constraints.status();
@@ -512,6 +517,11 @@ absl::Status Resolver::RunExclusive(
   absl::Status done = operation(&counters);
   if (done.ok()) Advance(counters);
   return done;
+}
+
+void Resolver::ForgetRecords(absl::Span<const RecordKey> records) {
+  absl::MutexLock lock(&mutex_);
+  for (const RecordKey& key : records) cache_.erase(RecordKeyString(key));
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> HotCandidateKeys(

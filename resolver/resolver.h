@@ -82,8 +82,10 @@ class Resolver {
   // partner never, and two entities a cannot-link joins are not merged.
   // A new entity whose best candidate scored in the review band
   // (MatchDecider::NeedsReview) gets an OPEN review task in the same write.
-  // InvalidArgument for a record that fails validation; the store is then
-  // unchanged.
+  // A new record holding an identifier of an erased person is refused
+  // unless it carries renewed consent, which lifts the suppression in the
+  // same write (resolver/suppression.h). InvalidArgument for a record that
+  // fails validation or is refused; the store is then unchanged.
   absl::StatusOr<UpsertResult> Upsert(const SourceRecord& record);
 
   // Upserts `records` in order; validation and normalization run on a second
@@ -110,6 +112,11 @@ class Resolver {
   // normalized records and hot candidate keys stay valid.
   absl::Status RunExclusive(
       const std::function<absl::Status(StoreCounters*)>& operation)
+      ABSL_LOCKS_EXCLUDED(mutex_);
+
+  // Drops erased records (resolver/erasure.h) from the cache of normalized
+  // records, so that no copy of their data stays in memory.
+  void ForgetRecords(absl::Span<const RecordKey> records)
       ABSL_LOCKS_EXCLUDED(mutex_);
 
  private:

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "server/auth.h"
 #include "server/services.h"
 #include "store/repository.h"
 #include "store/rocksdb_store.h"
@@ -53,7 +54,23 @@ absl::StatusOr<BackupReply> Describe(const fs::path& folder) {
   return reply;
 }
 
+grpc::Status Reply(const absl::StatusOr<ErasureResult>& erased,
+                   ErasureReply* reply) {
+  if (!erased.ok()) return ToGrpcStatus(erased.status());
+  *reply = ErasureToReply(*erased);
+  return grpc::Status::OK;
+}
+
 }  // namespace
+
+ErasureReply ErasureToReply(const ErasureResult& result) {
+  ErasureReply reply;
+  reply.set_entity_id(result.entity_id);
+  reply.set_entity_erased(result.entity_erased);
+  for (const RecordKey& key : result.records) *reply.add_records() = key;
+  *reply.mutable_audit() = result.audit;
+  return reply;
+}
 
 absl::StatusOr<BackupReply> BackupStore(KvStore& store,
                                         const std::string& destination) {
@@ -84,6 +101,24 @@ grpc::Status AdminServiceImpl::Backup(grpc::ServerContext*,
   if (!backup.ok()) return ToGrpcStatus(backup.status());
   *reply = *std::move(backup);
   return grpc::Status::OK;
+}
+
+grpc::Status AdminServiceImpl::EraseRecord(grpc::ServerContext* context,
+                                           const EraseRecordRequest* request,
+                                           ErasureReply* reply) {
+  Eraser eraser(&runtime_->store(), &runtime_->resolver());
+  return Reply(eraser.EraseRecord(request->record(), request->reason(),
+                                  CallerActor(*context)),
+               reply);
+}
+
+grpc::Status AdminServiceImpl::EraseEntity(grpc::ServerContext* context,
+                                           const EraseEntityRequest* request,
+                                           ErasureReply* reply) {
+  Eraser eraser(&runtime_->store(), &runtime_->resolver());
+  return Reply(eraser.EraseEntity(request->entity_id(), request->reason(),
+                                  CallerActor(*context)),
+               reply);
 }
 
 }  // namespace c360

@@ -1,5 +1,6 @@
 // Backups of a live store (BackupStore, shared by `c360 backup` and the
-// gRPC AdminService) and the AdminService's thin gRPC handler.
+// gRPC AdminService), erasures (ErasureToReply) and the AdminService's thin
+// gRPC handlers.
 #ifndef C360_SERVER_ADMIN_SERVICE_H_
 #define C360_SERVER_ADMIN_SERVICE_H_
 
@@ -8,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "c360/admin.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
+#include "resolver/erasure.h"
 #include "server/runtime.h"
 #include "store/kv_store.h"
 
@@ -24,6 +26,9 @@ namespace c360 {
 absl::StatusOr<BackupReply> BackupStore(KvStore& store,
                                         const std::string& destination);
 
+// The reply describing an erasure.
+ErasureReply ErasureToReply(const ErasureResult& result);
+
 class AdminServiceImpl final : public AdminService::Service {
  public:
   // `runtime` is not owned and must outlive the service.
@@ -32,6 +37,13 @@ class AdminServiceImpl final : public AdminService::Service {
   grpc::Status Backup(grpc::ServerContext* context,
                       const BackupRequest* request,
                       BackupReply* reply) override;
+  // The actor is the caller's identity (CallerActor).
+  grpc::Status EraseRecord(grpc::ServerContext* context,
+                           const EraseRecordRequest* request,
+                           ErasureReply* reply) override;
+  grpc::Status EraseEntity(grpc::ServerContext* context,
+                           const EraseEntityRequest* request,
+                           ErasureReply* reply) override;
 
  private:
   Runtime* runtime_;

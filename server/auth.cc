@@ -1,7 +1,6 @@
 #include "server/auth.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <unistd.h>
 
@@ -348,15 +347,6 @@ std::string RequiredRole(absl::string_view method) {
     if (entry.service == service) return std::string(entry.role);
   }
   return kAdminRole;
-}
-
-std::string Sha256Hex(absl::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  // Hashing memory with a built-in digest does not fail.
-  EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), size));
 }
 
 absl::StatusOr<TokenTable> TokenTable::Parse(absl::string_view text,

@@ -31,6 +31,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "grpcpp/grpcpp.h"
+#include "store/sha256.h"  // Sha256Hex, which token tables store
 
 namespace c360 {
 
@@ -40,9 +41,6 @@ inline constexpr char kAdminRole[] = "admin";
 // open services (health checking, reflection), "admin" for a service that
 // is not in the table.
 std::string RequiredRole(absl::string_view method);
-
-// SHA-256 of `data` as 64 lowercase hex digits.
-std::string Sha256Hex(absl::string_view data);
 
 struct TokenEntry {
   std::string name;

@@ -40,16 +40,17 @@ absl::StatusOr<BackupReply> BackupStopped(const std::string& db,
 }
 
 // Has the server at `address` back up its store.
-absl::StatusOr<BackupReply> BackupServed(const std::string& address,
+absl::StatusOr<BackupReply> BackupServed(const Args& args,
                                          const std::string& destination) {
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      ClientChannel(args, args.Get("server"));
+  if (!channel.ok()) return channel.status();
   BackupRequest request;
   request.set_destination(destination);
   BackupReply reply;
   grpc::ClientContext context;
   grpc::Status status =
-      AdminService::NewStub(
-          grpc::CreateChannel(address, grpc::InsecureChannelCredentials()))
-          ->Backup(&context, request, &reply);
+      AdminService::NewStub(*channel)->Backup(&context, request, &reply);
   if (!status.ok()) return FromGrpcStatus(status);
   return reply;
 }
@@ -146,6 +147,7 @@ int RunBackup(int argc, char** argv) {
   args.Option("db", "local store folder (server stopped)", "c360-data");
   args.Option("server",
               "back up through a running server (HOST:PORT) instead of --db");
+  AddClientSecurityOptions(args);
   if (auto exit = ParseArgs(args, "backup", argc, argv)) return *exit;
   if (args.Get("to").empty()) {
     return Fail("backup", absl::InvalidArgumentError("give --to DIR"));
@@ -154,7 +156,7 @@ int RunBackup(int argc, char** argv) {
   absl::StatusOr<BackupReply> backup =
       args.Get("server").empty()
           ? BackupStopped(args.Get("db"), destination)
-          : BackupServed(args.Get("server"), destination);
+          : BackupServed(args, destination);
   if (!backup.ok()) return Fail("backup", backup.status());
   std::printf("%s\n", ToJson(*backup, /*indent=*/false).c_str());
   return kExitOk;

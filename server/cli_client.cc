@@ -23,26 +23,14 @@ constexpr char kDefaultServer[] = "127.0.0.1:50051";
 Args ClientArgs(const std::string& usage, const std::string& summary) {
   Args args(usage, summary);
   args.Option("server", "server address", kDefaultServer);
-  args.Option("token", "bearer token (default: $C360_TOKEN)");
-  args.Option("tls-ca", "CA certificate (PEM) of the server; enables TLS");
-  args.Option("tls-cert", "client certificate (PEM) for mutual TLS");
-  args.Option("tls-key", "client private key (PEM) for mutual TLS");
+  AddClientSecurityOptions(args);
   return args;
 }
 
 absl::StatusOr<std::unique_ptr<ProfileService::Stub>> ProfileStub(
     const Args& args) {
-  ClientSecurity security;
-  security.token = args.Get("token");
-  if (const char* token = std::getenv("C360_TOKEN");
-      security.token.empty() && token != nullptr) {
-    security.token = token;
-  }
-  security.tls_ca_file = args.Get("tls-ca");
-  security.tls_cert_file = args.Get("tls-cert");
-  security.tls_key_file = args.Get("tls-key");
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
-      OpenChannel(args.Get("server"), security);
+      ClientChannel(args, args.Get("server"));
   if (!channel.ok()) return channel.status();
   return ProfileService::NewStub(*channel);
 }

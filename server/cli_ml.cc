@@ -1,6 +1,6 @@
 // c360 ml: the hit-rate engine's commands over the local store — import
-// opportunities, train, report, publish, and score, what-if and forecast
-// with the published model. Every command prints JSON on stdout.
+// opportunities, train, report and publish per-stage models (the scoring
+// commands are in cli_ml_score.cc). Every command prints JSON on stdout.
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -13,9 +13,12 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "ml/model_registry.h"
 #include "ml/opportunity_store.h"
+#include "ml/stages.h"
 #include "ml/trainer.h"
+#include "server/cli_ml.h"
 #include "server/cli_util.h"
 #include "server/commands.h"
 #include "server/json_text.h"
@@ -26,11 +29,7 @@
 #include "server/scoring_service.h"
 
 namespace c360 {
-namespace {
 
-constexpr char kFamily[] = "hit_rate";
-
-// Every ml command works on a local store.
 Args MlArgs(const std::string& usage, const std::string& summary) {
   Args args(usage, summary);
   args.Option("db", "local store folder", "c360-data");
@@ -45,6 +44,8 @@ absl::StatusOr<double> GetDouble(const Args& args, const std::string& name) {
   }
   return value;
 }
+
+namespace {
 
 // ---- import ----
 
@@ -106,14 +107,13 @@ int RunImport(int argc, char** argv) {
 
 absl::StatusOr<TrainerOptions> TrainerOptionsFrom(const Args& args) {
   TrainerOptions options;
-  absl::StatusOr<FeatureSet> set = ParseFeatureSet(args.Get("feature-set"));
   absl::StatusOr<int64_t> seed = args.GetInt("seed");
   absl::StatusOr<int64_t> rounds = args.GetInt("max-rounds");
   absl::StatusOr<int64_t> patience = args.GetInt("early-stopping");
   absl::StatusOr<int64_t> threads = args.GetInt("threads");
   absl::StatusOr<double> fraction = GetDouble(args, "validation-fraction");
   for (const absl::Status& s :
-       {set.status(), seed.status(), rounds.status(), patience.status(),
+       {seed.status(), rounds.status(), patience.status(),
         threads.status(), fraction.status()}) {
     if (!s.ok()) return absl::InvalidArgumentError(s.message());
   }
@@ -122,8 +122,6 @@ absl::StatusOr<TrainerOptions> TrainerOptionsFrom(const Args& args) {
         "--validation-fraction must be in (0, 1); --max-rounds and "
         "--threads at least 1");
   }
-  options.family = args.Get("family");
-  options.feature_set = *set;
   options.calibrate = args.GetFlag("calibrate");
   options.source = args.Get("db");
   TrainingParameters& p = options.parameters;
@@ -149,16 +147,37 @@ std::string ModelSummaryJson(const StoredModel& m) {
       m.data().validation_won() + m.data().validation_lost());
 }
 
+// Trains and registers the model of `stage`; prints its summary.
+absl::Status TrainStage(ModelStage stage, const std::vector<Opportunity>& opps,
+                        TrainerOptions options, KvStore* store) {
+  options.family = std::string(StageFamily(stage));
+  options.feature_set = StageFeatureSet(stage);
+  ProgressBar progress(absl::StrCat("train ", StageName(stage)),
+                       options.parameters.max_rounds());
+  options.on_round = [&](int rounds) { progress.Update(rounds, rounds); };
+  absl::StatusOr<StoredModel> model = TrainHitRateModel(opps, options);
+  progress.Finish();
+  if (!model.ok()) return model.status();
+  absl::StatusOr<uint64_t> version =
+      ModelRegistry(store, RegistryOptions()).Register(*model);
+  if (!version.ok()) return version.status();
+  model->set_version(*version);
+  std::printf("%s\n", ModelSummaryJson(*model).c_str());
+  return absl::OkStatus();
+}
+
 int RunTrain(int argc, char** argv) {
   Args args = MlArgs(
-      "c360 ml train [--db DIR] [options]",
-      "Trains a hit-rate model on the stored won and lost opportunities "
-      "(seeded stratified split, early stopping on validation AUC) and "
-      "stores it as the family's next unpublished version. Fewer than 40 "
-      "won or lost examples is an error and stores nothing.");
-  args.Option("family", "model family", kFamily);
-  args.Option("feature-set", "at_creation or after_first_offer",
-              "after_first_offer");
+      "c360 ml train [--db DIR] [--stage creation|offer|both] [options]",
+      "Trains hit-rate models on the stored won and lost opportunities "
+      "(seeded stratified split, early stopping on validation AUC): the "
+      "at-creation model (family hit_rate_at_creation, features known when "
+      "the opportunity opens) and/or the after-offer model "
+      "(hit_rate_after_offer, plus the offer's product and price). Each is "
+      "stored as its family's next unpublished version and printed as one "
+      "JSON line. Fewer than 40 won or lost examples is an error and stores "
+      "nothing.");
+  args.Option("stage", "creation, offer or both", "both");
   args.Option("seed", "seed of the split and of XGBoost", "42");
   args.Option("validation-fraction", "share held out for validation", "0.25");
   args.Option("max-rounds", "most boosting rounds", "500");
@@ -167,23 +186,20 @@ int RunTrain(int argc, char** argv) {
   args.Option("threads", "XGBoost threads", "2");
   args.Flag("calibrate", "fit Platt and isotonic calibration (reported only)");
   if (auto exit = ParseArgs(args, "ml train", argc, argv)) return *exit;
+  absl::StatusOr<std::vector<ModelStage>> stages =
+      ParseStages(args.Get("stage"));
+  if (!stages.ok()) return Fail("ml train", stages.status());
   absl::StatusOr<TrainerOptions> options = TrainerOptionsFrom(args);
   if (!options.ok()) return Fail("ml train", options.status());
   auto runtime = OpenLocalStore(args);
   if (!runtime.ok()) return Fail("ml train", runtime.status());
   auto opportunities = LoadOpportunities((*runtime)->store());
   if (!opportunities.ok()) return Fail("ml train", opportunities.status());
-  ProgressBar progress("train", options->parameters.max_rounds());
-  options->on_round = [&](int rounds) { progress.Update(rounds, rounds); };
-  absl::StatusOr<StoredModel> model =
-      TrainHitRateModel(*opportunities, *options);
-  progress.Finish();
-  if (!model.ok()) return Fail("ml train", model.status());
-  ModelRegistry registry(&(*runtime)->store(), RegistryOptions());
-  absl::StatusOr<uint64_t> version = registry.Register(*model);
-  if (!version.ok()) return Fail("ml train", version.status());
-  model->set_version(*version);
-  std::printf("%s\n", ModelSummaryJson(*model).c_str());
+  for (ModelStage stage : *stages) {
+    absl::Status trained =
+        TrainStage(stage, *opportunities, *options, &(*runtime)->store());
+    if (!trained.ok()) return Fail("ml train", trained);
+  }
   return kExitOk;
 }
 
@@ -198,19 +214,53 @@ absl::StatusOr<uint64_t> VersionArg(const Args& args) {
   return version;
 }
 
+// The family of the one stage --stage names.
+absl::StatusOr<std::string> StageFamilyArg(const Args& args) {
+  absl::StatusOr<std::vector<ModelStage>> stages =
+      ParseStages(args.Get("stage"));
+  if (!stages.ok()) return stages.status();
+  if (stages->size() != 1) {
+    return absl::InvalidArgumentError("--stage must be creation or offer");
+  }
+  return std::string(StageFamily(stages->front()));
+}
+
+// --grade-bands as numbers (empty when not given); validated by Publish.
+absl::StatusOr<std::vector<double>> GradeBandsArg(const Args& args) {
+  std::vector<double> bands;
+  if (args.Get("grade-bands").empty()) return bands;
+  for (absl::string_view part : absl::StrSplit(args.Get("grade-bands"), ',')) {
+    double band = 0;
+    if (!absl::SimpleAtod(part, &band)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--grade-bands: '", part, "' is not a number"));
+    }
+    bands.push_back(band);
+  }
+  return bands;
+}
+
 int RunPublish(int argc, char** argv) {
   Args args = MlArgs(
-      "c360 ml publish VERSION [--db DIR]",
-      "Makes VERSION the family's model for scoring. Refuses a model whose "
-      "validation AUC is below the published one's by more than "
-      "--max-auc-drop, naming both AUCs.");
+      "c360 ml publish VERSION [--db DIR] [--stage creation|offer] "
+      "[--grade-bands B2,B3,B4,B5]",
+      "Makes VERSION the stage's model for scoring, with its grade bands "
+      "when given (lower hit-rate bounds of grades 2 to 5: four increasing "
+      "values in (0, 1), stored with the model; default 0.2,0.4,0.6,0.8). "
+      "Refuses a model whose validation AUC is below the published one's by "
+      "more than --max-auc-drop, naming both AUCs.");
   args.Positionals("VERSION  a version printed by c360 ml train");
-  args.Option("family", "model family", kFamily);
+  args.Option("stage", "creation or offer", "creation");
+  args.Option("grade-bands", "lower hit-rate bounds of grades 2 to 5");
   args.Option("max-auc-drop", "largest accepted drop in validation AUC",
               "0.01");
   if (auto exit = ParseArgs(args, "ml publish", argc, argv)) return *exit;
   absl::StatusOr<uint64_t> version = VersionArg(args);
   if (!version.ok()) return Fail("ml publish", version.status());
+  absl::StatusOr<std::string> family = StageFamilyArg(args);
+  if (!family.ok()) return Fail("ml publish", family.status());
+  absl::StatusOr<std::vector<double>> bands = GradeBandsArg(args);
+  if (!bands.ok()) return Fail("ml publish", bands.status());
   absl::StatusOr<double> drop = GetDouble(args, "max-auc-drop");
   if (!drop.ok()) return Fail("ml publish", drop.status());
   auto runtime = OpenLocalStore(args);
@@ -218,9 +268,9 @@ int RunPublish(int argc, char** argv) {
   RegistryOptions options;
   options.max_auc_drop = *drop;
   ModelRegistry registry(&(*runtime)->store(), options);
-  absl::Status published = registry.Publish(args.Get("family"), *version);
+  absl::Status published = registry.Publish(*family, *version, *bands);
   if (!published.ok()) return Fail("ml publish", published);
-  absl::StatusOr<StoredModel> model = registry.Get(args.Get("family"), *version);
+  absl::StatusOr<StoredModel> model = registry.Get(*family, *version);
   if (!model.ok()) return Fail("ml publish", model.status());
   std::printf("%s\n", ModelSummaryJson(*model).c_str());
   return kExitOk;
@@ -228,11 +278,13 @@ int RunPublish(int argc, char** argv) {
 
 // The model a report is about: VERSION, else the published one.
 absl::StatusOr<StoredModel> ReportedModel(const Args& args, KvStore* store) {
+  absl::StatusOr<std::string> family = StageFamilyArg(args);
+  if (!family.ok()) return family.status();
   ModelRegistry registry(store, RegistryOptions());
-  if (args.positionals().empty()) return registry.Published(args.Get("family"));
+  if (args.positionals().empty()) return registry.Published(*family);
   absl::StatusOr<uint64_t> version = VersionArg(args);
   if (!version.ok()) return version.status();
-  return registry.Get(args.Get("family"), *version);
+  return registry.Get(*family, *version);
 }
 
 // The price sweep of the report: the opportunity's price from half to one
@@ -271,7 +323,7 @@ int RunReport(int argc, char** argv) {
       "also writes a page with ROC, calibration, learning-curve and price-"
       "sweep plots.");
   args.Positionals("VERSION  a stored version (default: the published one)");
-  args.Option("family", "model family", kFamily);
+  args.Option("stage", "creation or offer", "creation");
   args.Option("html", "write the HTML report to this file");
   args.Option("opportunity", "opportunity of the price sweep (default: the "
               "first open one)");
@@ -297,116 +349,6 @@ int RunReport(int argc, char** argv) {
   return kExitOk;
 }
 
-// ---- score, whatif, forecast ----
-
-int RunScore(int argc, char** argv) {
-  Args args = MlArgs("c360 ml score OPPORTUNITY_ID [--db DIR]",
-                     "Scores a stored opportunity with the published model: "
-                     "hit rate, grade 1-5 and the top positive and negative "
-                     "factors, as JSON.");
-  args.Positionals("OPPORTUNITY_ID  the CRM's id of a stored opportunity");
-  if (auto exit = ParseArgs(args, "ml score", argc, argv)) return *exit;
-  if (args.positionals().size() != 1) {
-    return Fail("ml score", absl::InvalidArgumentError("give one OPPORTUNITY_ID"));
-  }
-  auto runtime = OpenLocalStore(args);
-  if (!runtime.ok()) return Fail("ml score", runtime.status());
-  ScoreOpportunityRequest request;
-  request.set_opportunity_id(args.positionals()[0]);
-  auto response = Scoring(&(*runtime)->store()).Score(request);
-  if (!response.ok()) return Fail("ml score", response.status());
-  std::printf("%s\n", ToJson(*response).c_str());
-  return kExitOk;
-}
-
-absl::StatusOr<WhatIfPriceRequest> WhatIfRequestFrom(const Args& args) {
-  if (args.positionals().size() != 1) {
-    return absl::InvalidArgumentError("give one OPPORTUNITY_ID");
-  }
-  absl::StatusOr<double> from = GetDouble(args, "from");
-  absl::StatusOr<double> to = GetDouble(args, "to");
-  absl::StatusOr<int64_t> steps = args.GetInt("steps");
-  if (!from.ok()) return from.status();
-  if (!to.ok()) return to.status();
-  if (!steps.ok()) return steps.status();
-  WhatIfPriceRequest request;
-  request.set_opportunity_id(args.positionals()[0]);
-  request.set_min_price(*from);
-  request.set_max_price(*to);
-  // Clamped so that a huge value stays out of range instead of wrapping
-  // into it; the range itself is checked by the scorer.
-  request.set_steps(static_cast<int32_t>(
-      std::min<int64_t>(std::max<int64_t>(*steps, -1), kMaxWhatIfSteps + 1)));
-  if (!args.Get("cost").empty()) {
-    absl::StatusOr<double> cost = GetDouble(args, "cost");
-    if (!cost.ok()) return cost.status();
-    request.set_cost(*cost);
-  }
-  return request;
-}
-
-int RunWhatIf(int argc, char** argv) {
-  Args args = MlArgs(
-      "c360 ml whatif OPPORTUNITY_ID --from P --to P [--steps N] [--cost C]",
-      "Hit rate, margin (price - cost) / price and expected profit (hit "
-      "rate x price x margin) of a stored opportunity at N prices from P to "
-      "P, and the best price, as JSON. Without --cost: the opportunity's "
-      "cost, or 0.");
-  args.Positionals("OPPORTUNITY_ID  the CRM's id of a stored opportunity");
-  args.Option("from", "lowest price");
-  args.Option("to", "highest price");
-  args.Option("steps", "number of prices, 2 to 1000", "11");
-  args.Option("cost", "our cost of the offer");
-  if (auto exit = ParseArgs(args, "ml whatif", argc, argv)) return *exit;
-  absl::StatusOr<WhatIfPriceRequest> request = WhatIfRequestFrom(args);
-  if (!request.ok()) return Fail("ml whatif", request.status());
-  auto runtime = OpenLocalStore(args);
-  if (!runtime.ok()) return Fail("ml whatif", runtime.status());
-  auto response = Scoring(&(*runtime)->store()).WhatIf(*request);
-  if (!response.ok()) return Fail("ml whatif", response.status());
-  std::printf("%s\n", ToJson(*response).c_str());
-  return kExitOk;
-}
-
-// Keeps only the grouping --by asks for; all three without --by.
-absl::Status KeepGrouping(const std::string& by,
-                          PipelineForecastResponse* response) {
-  if (by.empty()) return absl::OkStatus();
-  if (by != "owner" && by != "product" && by != "segment") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--by must be owner, product or segment, not '", by, "'"));
-  }
-  if (by != "owner") response->clear_by_owner();
-  if (by != "product") response->clear_by_product();
-  if (by != "segment") response->clear_by_segment();
-  return absl::OkStatus();
-}
-
-int RunForecast(int argc, char** argv) {
-  Args args = MlArgs(
-      "c360 ml forecast [--db DIR] [--by owner|product|segment]",
-      "The expected value of the open pipeline with the published model: "
-      "sum of hit rate x price and of hit rate x price x margin, in total "
-      "and by owner, product and segment (the customer's sector), as JSON.");
-  args.Option("by", "only this grouping: owner, product or segment");
-  args.Option("owner", "only this owner's opportunities");
-  args.Option("product", "only this product");
-  args.Option("segment", "only customers of this sector");
-  if (auto exit = ParseArgs(args, "ml forecast", argc, argv)) return *exit;
-  auto runtime = OpenLocalStore(args);
-  if (!runtime.ok()) return Fail("ml forecast", runtime.status());
-  PipelineForecastRequest request;
-  request.set_owner(args.Get("owner"));
-  request.set_product(args.Get("product"));
-  request.set_segment(args.Get("segment"));
-  auto response = Scoring(&(*runtime)->store()).Forecast(request);
-  if (!response.ok()) return Fail("ml forecast", response.status());
-  absl::Status kept = KeepGrouping(args.Get("by"), &*response);
-  if (!kept.ok()) return Fail("ml forecast", kept);
-  std::printf("%s\n", ToJson(*response).c_str());
-  return kExitOk;
-}
-
 struct Subcommand {
   const char* name;
   const char* summary;
@@ -418,9 +360,11 @@ constexpr Subcommand kSubcommands[] = {
     {"train", "train a hit-rate model on the stored opportunities", RunTrain},
     {"report", "a model's evaluation as JSON and HTML", RunReport},
     {"publish", "make a model version the one that scores", RunPublish},
-    {"score", "hit rate, grade and factors of an opportunity", RunScore},
-    {"whatif", "hit rate and expected profit over a price range", RunWhatIf},
-    {"forecast", "expected value of the open pipeline", RunForecast},
+    {"score", "hit rate, grade and factors of an opportunity", RunMlScore},
+    {"whatif", "hit rate and expected profit over a price range", RunMlWhatIf},
+    {"forecast", "expected value of the open pipeline", RunMlForecast},
+    {"score-open", "score and store every open opportunity and customer",
+     RunMlScoreOpen},
 };
 
 void PrintMlUsage(std::FILE* out) {

@@ -1,6 +1,5 @@
 // c360 reresolve: rebuilds every entity of the local store from its records
 // and the stewards' constraints.
-#include <pwd.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -13,16 +12,6 @@
 #include "server/commands.h"
 
 namespace c360 {
-namespace {
-
-// "cli:<user>": the audit actor of local commands.
-std::string LocalActor() {
-  const passwd* user = getpwuid(geteuid());
-  return absl::StrCat("cli:", user != nullptr ? user->pw_name : "unknown");
-}
-
-}  // namespace
-
 int RunReresolve(int argc, char** argv) {
   Args args("c360 reresolve [--db DIR]",
             "Resolves every stored record again, oldest first, with the active "

@@ -113,12 +113,13 @@ int RunCheck(int argc, char** argv) {
       "{\"ok\": true, \"records\": %lld, \"entities\": %lld, \"memberships\": "
       "%lld, \"candidate_keys\": %lld, \"aliases\": %lld, \"changes\": %lld, "
       "\"audit_events\": %lld, \"constraints\": %lld, \"review_tasks\": "
-      "%lld}\n",
+      "%lld, \"erased_entities\": %lld, \"suppressed\": %lld}\n",
       (long long)census->records, (long long)census->entities,
       (long long)census->memberships, (long long)census->postings,
       (long long)census->aliases, (long long)census->changes,
       (long long)census->audit_events, (long long)census->constraints,
-      (long long)census->review_tasks);
+      (long long)census->review_tasks, (long long)census->erased_entities,
+      (long long)census->suppressed);
   return kExitOk;
 }
 

@@ -1,5 +1,6 @@
 #include "server/cli_util.h"
 
+#include <pwd.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -7,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
+#include "server/auth.h"
 
 namespace c360 {
 
@@ -43,6 +45,32 @@ absl::Status ParseThresholds(const Args& args, double* link_probability,
   *link_probability = *link;
   *review_probability = *review;
   return absl::OkStatus();
+}
+
+void AddClientSecurityOptions(Args& args) {
+  args.Option("token", "bearer token (default: $C360_TOKEN)");
+  args.Option("tls-ca", "CA certificate (PEM) of the server; enables TLS");
+  args.Option("tls-cert", "client certificate (PEM) for mutual TLS");
+  args.Option("tls-key", "client private key (PEM) for mutual TLS");
+}
+
+absl::StatusOr<std::shared_ptr<grpc::Channel>> ClientChannel(
+    const Args& args, const std::string& address) {
+  ClientSecurity security;
+  security.token = args.Get("token");
+  if (const char* token = std::getenv("C360_TOKEN");
+      security.token.empty() && token != nullptr) {
+    security.token = token;
+  }
+  security.tls_ca_file = args.Get("tls-ca");
+  security.tls_cert_file = args.Get("tls-cert");
+  security.tls_key_file = args.Get("tls-key");
+  return OpenChannel(address, security);
+}
+
+std::string LocalActor() {
+  const passwd* user = getpwuid(geteuid());
+  return absl::StrCat("cli:", user != nullptr ? user->pw_name : "unknown");
 }
 
 int Fail(const char* command, const absl::Status& status) {

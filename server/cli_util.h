@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "google/protobuf/message.h"
+#include "grpcpp/channel.h"
 #include "grpcpp/support/status.h"
 #include "server/args.h"
 #include "server/runtime.h"
@@ -35,6 +36,18 @@ void AddThresholdOptions(Args& args);
 // both are numbers.
 absl::Status ParseThresholds(const Args& args, double* link_probability,
                              double* review_probability);
+
+// Declares the security options of a client command: --token (default
+// $C360_TOKEN), --tls-ca, --tls-cert, --tls-key.
+void AddClientSecurityOptions(Args& args);
+
+// A channel to `address` secured as the options AddClientSecurityOptions
+// declared say.
+absl::StatusOr<std::shared_ptr<grpc::Channel>> ClientChannel(
+    const Args& args, const std::string& address);
+
+// "cli:<user>": the audit actor of local commands.
+std::string LocalActor();
 
 // Prints "c360 COMMAND: message" to stderr and returns kExitFailure
 // (kExitUsage for InvalidArgument).

@@ -26,6 +26,7 @@ int RunToken(int argc, char** argv);
 int RunBackup(int argc, char** argv);
 int RunRestore(int argc, char** argv);
 int RunReresolve(int argc, char** argv);
+int RunErase(int argc, char** argv);
 
 }  // namespace c360
 

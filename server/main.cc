@@ -25,6 +25,7 @@ constexpr Command kCommands[] = {
     {"eval", "measure entities against known answers", c360::RunEval},
     {"check", "verify the store's invariants", c360::RunCheck},
     {"reresolve", "rebuild every entity from records and steward decisions", c360::RunReresolve},
+    {"erase", "erase a record or entity (right to be forgotten)", c360::RunErase},
     {"backup", "copy the store, also while it is served", c360::RunBackup},
     {"restore", "verify a backup and put it in place", c360::RunRestore},
     {"train-matcher", "learn the match model from the stored records", c360::RunTrainMatcher},

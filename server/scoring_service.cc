@@ -1,44 +1,16 @@
 #include "server/scoring_service.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "ml/model_registry.h"
 #include "ml/opportunity_store.h"
+#include "ml/score_open.h"
 #include "server/services.h"
 
 namespace c360 {
 namespace {
-
-// The opportunity a request names: stored (by id) or given whole.
-template <typename Request>
-absl::StatusOr<Opportunity> TargetOf(const Scorer& scorer,
-                                     const Request& request) {
-  switch (request.target_case()) {
-    case Request::kOpportunityId: {
-      absl::StatusOr<const Opportunity*> found =
-          scorer.Find(request.opportunity_id());
-      if (!found.ok()) return found.status();
-      return **found;
-    }
-    case Request::kOpportunity:
-      return request.opportunity();
-    default:
-      return absl::InvalidArgumentError(
-          "give an opportunity_id or an opportunity");
-  }
-}
-
-void ToProto(const std::vector<Factor>& factors,
-             google::protobuf::RepeatedPtrField<ScoreFactor>* out) {
-  for (const Factor& f : factors) {
-    ScoreFactor* factor = out->Add();
-    factor->set_feature(f.feature);
-    factor->set_value(f.value);
-    factor->set_contribution(f.contribution);
-  }
-}
 
 void ToProto(const PricePoint& p, WhatIfPoint* out) {
   out->set_price(p.price);
@@ -70,83 +42,147 @@ grpc::Status Reply(absl::StatusOr<Response> result, Response* response) {
 
 }  // namespace
 
-absl::StatusOr<Scoring::Loaded> Scoring::Load() {
+absl::StatusOr<std::shared_ptr<const Scoring::Opportunities>>
+Scoring::LoadOpportunitiesOnce() {
   absl::MutexLock lock(&mutex_);
-  if (loaded_.scorer != nullptr) return loaded_;
-  ModelRegistry registry(store_, RegistryOptions());
-  absl::StatusOr<StoredModel> model = registry.Published(options_.family);
-  if (absl::IsNotFound(model.status())) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "no published '", options_.family, "' model: train one with `c360 ml ",
-        "train` and publish it with `c360 ml publish VERSION`"));
-  }
-  if (!model.ok()) return model.status();
-  absl::StatusOr<std::vector<Opportunity>> opportunities =
-      LoadOpportunities(*store_);
+  if (opportunities_ != nullptr) return opportunities_;
+  absl::StatusOr<Opportunities> opportunities = LoadOpportunities(*store_);
   if (!opportunities.ok()) return opportunities.status();
-  absl::StatusOr<std::unique_ptr<Scorer>> scorer =
-      Scorer::Create(*model, *std::move(opportunities), options_.scorer);
+  opportunities_ =
+      std::make_shared<const Opportunities>(*std::move(opportunities));
+  return opportunities_;
+}
+
+absl::StatusOr<Scoring::Loaded> Scoring::Load(ModelStage stage) {
+  absl::StatusOr<std::shared_ptr<const Opportunities>> opportunities =
+      LoadOpportunitiesOnce();
+  if (!opportunities.ok()) return opportunities.status();
+  absl::MutexLock lock(&mutex_);
+  Loaded& loaded = loaded_[static_cast<int>(stage)];
+  if (loaded.scorer != nullptr) return loaded;
+  absl::StatusOr<StageScorer> scorer =
+      LoadStageScorer(store_, stage, **opportunities, options_.scorer);
   if (!scorer.ok()) return scorer.status();
-  loaded_ = {std::move(*scorer), model->version()};
-  return loaded_;
+  loaded = *std::move(scorer);
+  return loaded;
+}
+
+template <typename Request>
+absl::StatusOr<std::pair<Opportunity, Scoring::Loaded>> Scoring::Target(
+    const Request& request) {
+  Opportunity opp;
+  switch (request.target_case()) {
+    case Request::kOpportunityId: {
+      absl::StatusOr<std::shared_ptr<const Opportunities>> all =
+          LoadOpportunitiesOnce();
+      if (!all.ok()) return all.status();
+      auto it = std::find_if((*all)->begin(), (*all)->end(),
+                             [&](const Opportunity& o) {
+                               return o.opportunity_id() ==
+                                      request.opportunity_id();
+                             });
+      if (it == (*all)->end()) {
+        return absl::NotFoundError(absl::StrCat(
+            "no opportunity '", request.opportunity_id(), "'"));
+      }
+      opp = *it;
+      break;
+    }
+    case Request::kOpportunity:
+      opp = request.opportunity();
+      break;
+    default:
+      return absl::InvalidArgumentError(
+          "give an opportunity_id or an opportunity");
+  }
+  absl::StatusOr<Loaded> loaded = Load(StageOf(opp));
+  if (!loaded.ok()) return loaded.status();
+  return std::make_pair(std::move(opp), *std::move(loaded));
 }
 
 absl::StatusOr<ScoreOpportunityResponse> Scoring::Score(
     const ScoreOpportunityRequest& request) {
-  absl::StatusOr<Loaded> loaded = Load();
-  if (!loaded.ok()) return loaded.status();
-  absl::StatusOr<Opportunity> opp = TargetOf(*loaded->scorer, request);
-  if (!opp.ok()) return opp.status();
-  absl::StatusOr<OpportunityScore> score = loaded->scorer->Explain(*opp);
+  auto target = Target(request);
+  if (!target.ok()) return target.status();
+  const auto& [opp, loaded] = *target;
+  absl::StatusOr<OpportunityScore> score = loaded.scorer->Explain(opp);
   if (!score.ok()) return score.status();
   ScoreOpportunityResponse response;
-  response.set_opportunity_id(opp->opportunity_id());
+  response.set_opportunity_id(opp.opportunity_id());
   response.set_hit_rate(score->hit_rate);
   response.set_grade(score->grade);
-  ToProto(score->positive, response.mutable_positive_factors());
-  ToProto(score->negative, response.mutable_negative_factors());
-  response.set_model_version(loaded->version);
+  FactorsToProto(score->positive, response.mutable_positive_factors());
+  FactorsToProto(score->negative, response.mutable_negative_factors());
+  response.set_model_version(loaded.version);
+  response.set_model_family(loaded.family);
   return response;
 }
 
 absl::StatusOr<WhatIfPriceResponse> Scoring::WhatIf(
     const WhatIfPriceRequest& request) {
-  absl::StatusOr<Loaded> loaded = Load();
-  if (!loaded.ok()) return loaded.status();
-  absl::StatusOr<Opportunity> opp = TargetOf(*loaded->scorer, request);
-  if (!opp.ok()) return opp.status();
+  auto target = Target(request);
+  if (!target.ok()) return target.status();
+  const auto& [opp, loaded] = *target;
   double cost = request.has_cost() ? request.cost()
-                : opp->has_cost()  ? opp->cost()
+                : opp.has_cost()   ? opp.cost()
                                    : 0;
-  absl::StatusOr<PriceWhatIf> what_if = loaded->scorer->WhatIfPrice(
-      *opp, cost, request.min_price(), request.max_price(), request.steps());
+  absl::StatusOr<PriceWhatIf> what_if = loaded.scorer->WhatIfPrice(
+      opp, cost, request.min_price(), request.max_price(), request.steps());
   if (!what_if.ok()) return what_if.status();
   WhatIfPriceResponse response;
-  response.set_opportunity_id(opp->opportunity_id());
+  response.set_opportunity_id(opp.opportunity_id());
   response.set_cost(cost);
   for (const PricePoint& p : what_if->points) {
     ToProto(p, response.add_points());
   }
   ToProto(what_if->best, response.mutable_best());
-  response.set_model_version(loaded->version);
+  response.set_model_version(loaded.version);
+  response.set_model_family(loaded.family);
   return response;
 }
 
 absl::StatusOr<PipelineForecastResponse> Scoring::Forecast(
     const PipelineForecastRequest& request) {
-  absl::StatusOr<Loaded> loaded = Load();
-  if (!loaded.ok()) return loaded.status();
-  absl::StatusOr<c360::PipelineForecast> forecast =
-      loaded->scorer->ForecastPipeline(
-          {request.owner(), request.product(), request.segment()});
-  if (!forecast.ok()) return forecast.status();
+  absl::StatusOr<std::shared_ptr<const Opportunities>> all =
+      LoadOpportunitiesOnce();
+  if (!all.ok()) return all.status();
   PipelineForecastResponse response;
-  ToProto(forecast->total, response.mutable_total());
-  ToProto(forecast->by_owner, response.mutable_by_owner());
-  ToProto(forecast->by_product, response.mutable_by_product());
-  ToProto(forecast->by_segment, response.mutable_by_segment());
-  response.set_model_version(loaded->version);
+  c360::PipelineForecast forecast;
+  for (ModelStage stage : kAllStages) {
+    PipelineFilter filter{request.owner(), request.product(),
+                          request.segment(), stage};
+    bool any = std::any_of((*all)->begin(), (*all)->end(),
+                           [&](const Opportunity& o) {
+                             return o.outcome() == OUTCOME_OPEN &&
+                                    MatchesFilter(filter, o);
+                           });
+    if (!any) continue;
+    absl::StatusOr<Loaded> loaded = Load(stage);
+    if (!loaded.ok()) return loaded.status();
+    absl::StatusOr<c360::PipelineForecast> part =
+        loaded->scorer->ForecastPipeline(filter);
+    if (!part.ok()) return part.status();
+    MergeForecast(*part, &forecast);
+    ModelRef* model = response.add_models();
+    model->set_family(loaded->family);
+    model->set_version(loaded->version);
+  }
+  ToProto(forecast.total, response.mutable_total());
+  ToProto(forecast.by_owner, response.mutable_by_owner());
+  ToProto(forecast.by_product, response.mutable_by_product());
+  ToProto(forecast.by_segment, response.mutable_by_segment());
+  if (response.models_size() > 0) {
+    response.set_model_version(response.models(0).version());
+  }
   return response;
+}
+
+absl::StatusOr<GetCustomerScoresResponse> Scoring::GetCustomerScores(
+    const GetCustomerScoresRequest& request) {
+  if (request.customer_key().empty()) {
+    return absl::InvalidArgumentError("give a customer_key");
+  }
+  return ReadCustomerScores(*store_, request.customer_key());
 }
 
 grpc::Status ScoringServiceImpl::ScoreOpportunity(
@@ -165,6 +201,12 @@ grpc::Status ScoringServiceImpl::PipelineForecast(
     grpc::ServerContext*, const PipelineForecastRequest* request,
     PipelineForecastResponse* response) {
   return Reply(scoring_.Forecast(*request), response);
+}
+
+grpc::Status ScoringServiceImpl::GetCustomerScores(
+    grpc::ServerContext*, const GetCustomerScoresRequest* request,
+    GetCustomerScoresResponse* response) {
+  return Reply(scoring_.GetCustomerScores(*request), response);
 }
 
 }  // namespace c360

@@ -221,6 +221,50 @@ absl::Status CheckReviewTasks(const Repository& repo, const ReadView& view,
   return scanned.ok() ? problem : scanned;
 }
 
+// Every erased-entity marker sits under its own id, which is neither live
+// nor an alias, and names an audit event that exists.
+absl::Status CheckErased(const Repository& repo, const ReadView& view,
+                         uint64_t next_audit, StoreCensus* census) {
+  absl::Status problem;
+  absl::Status scanned = view.Scan(Table::kErasedEntities, "", "",
+                                   [&](absl::string_view key, absl::string_view value) {
+    ErasedEntity marker;
+    absl::StatusOr<std::vector<std::string>> id = DecodeKey(key);
+    if (!marker.ParseFromArray(value.data(), value.size()) || !id.ok() ||
+        id->size() != 1 || (*id)[0] != marker.entity_id()) {
+      problem = Violation("malformed erased-entity marker");
+    } else if (repo.LiveEntityId(marker.entity_id()).ok()) {
+      problem = Violation(absl::StrCat("erased entity ", marker.entity_id(),
+                                       " is live or an alias"));
+    } else if (marker.audit_sequence() == 0 || marker.audit_sequence() >= next_audit) {
+      problem = Violation(absl::StrCat("erased entity ", marker.entity_id(),
+                                       " names audit event ", marker.audit_sequence(),
+                                       ", which does not exist"));
+    }
+    ++census->erased_entities;
+    return problem.ok();
+  });
+  return scanned.ok() ? problem : scanned;
+}
+
+// Every suppression entry is keyed by a SHA-256 in hex and names its kind.
+absl::Status CheckSuppression(const ReadView& view, StoreCensus* census) {
+  absl::Status problem;
+  absl::Status scanned = view.Scan(Table::kSuppression, "", "",
+                                   [&](absl::string_view key, absl::string_view value) {
+    SuppressedIdentifier entry;
+    absl::StatusOr<std::vector<std::string>> hash = DecodeKey(key);
+    if (!entry.ParseFromArray(value.data(), value.size()) || entry.kind().empty() ||
+        !hash.ok() || hash->size() != 1 || (*hash)[0].size() != 64 ||
+        (*hash)[0].find_first_not_of("0123456789abcdef") != std::string::npos) {
+      problem = Violation("malformed suppression entry");
+    }
+    ++census->suppressed;
+    return problem.ok();
+  });
+  return scanned.ok() ? problem : scanned;
+}
+
 // Sequences 1..next-1, each once, in order.
 absl::Status CheckLog(const ReadView& view, Table table, uint64_t next,
                       int64_t* count) {
@@ -261,6 +305,8 @@ absl::StatusOr<StoreCensus> CheckStore(const ReadView& view) {
         CheckAliases(repo, view, &census),
         CheckConstraints(view, *index, &census),
         CheckReviewTasks(repo, view, *index, counters->next_task(), &census),
+        CheckErased(repo, view, counters->next_audit(), &census),
+        CheckSuppression(view, &census),
         CheckLog(view, Table::kChangeLog, counters->next_change(), &census.changes),
         CheckLog(view, Table::kAudit, counters->next_audit(), &census.audit_events)}) {
     if (!status.ok()) return status;

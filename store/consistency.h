@@ -2,7 +2,8 @@
 // one consistent view: every record in exactly one live entity, membership
 // and record counts agreeing, candidate keys matching their records, aliases
 // pointing at live entities, logs without gaps, constraints mirrored and
-// holding, review tasks naming what exists.
+// holding, review tasks naming what exists, erased ids neither live nor
+// aliases, suppression entries well-formed.
 #ifndef C360_STORE_CONSISTENCY_H_
 #define C360_STORE_CONSISTENCY_H_
 
@@ -24,6 +25,8 @@ struct StoreCensus {
   int64_t audit_events = 0;
   int64_t constraints = 0;  // rows: each constraint is stored twice
   int64_t review_tasks = 0;
+  int64_t erased_entities = 0;
+  int64_t suppressed = 0;  // suppression-list entries
 };
 
 // Checks every invariant. Returns the census, or DataLoss whose message

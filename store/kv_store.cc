@@ -11,7 +11,9 @@ const std::vector<Table>& AllTables() {
       Table::kMeta,          Table::kRecords, Table::kEntities,
       Table::kMembership,    Table::kCandidateKeys, Table::kAliases,
       Table::kAudit,         Table::kChangeLog, Table::kModels,
-      Table::kOpportunities, Table::kReviewTasks, Table::kConstraints};
+      Table::kOpportunities, Table::kReviewTasks, Table::kConstraints,
+      Table::kErasedEntities, Table::kSuppression,
+      Table::kScores};
   return *kTables;
 }
 
@@ -41,6 +43,12 @@ absl::string_view TableName(Table table) {
       return "review_tasks";
     case Table::kConstraints:
       return "constraints";
+    case Table::kErasedEntities:
+      return "erased_entities";
+    case Table::kSuppression:
+      return "suppression";
+    case Table::kScores:
+      return "scores";
   }
   return "unknown";
 }

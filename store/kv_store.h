@@ -30,6 +30,9 @@ enum class Table {
   kOpportunities,  // opportunity_id -> an opportunity of the CRM
   kReviewTasks,    // task_id -> ReviewTask
   kConstraints,    // (source, source_id, source, source_id) -> Constraint
+  kErasedEntities, // entity_id -> ErasedEntity
+  kSuppression,    // SHA-256 hex of an identifier -> SuppressedIdentifier
+  kScores,         // ("opp", id) | ("customer", key) -> stored scores
 };
 
 // Every table, in enum order.

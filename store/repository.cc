@@ -132,14 +132,21 @@ absl::StatusOr<std::string> Repository::LiveEntityId(
     if (!absl::IsNotFound(entity.status())) return entity.status();
     absl::StatusOr<std::string> next =
         view_->Get(Table::kAliases, EncodeKey({current}));
-    if (absl::IsNotFound(next.status())) {
-      return absl::NotFoundError(absl::StrCat("no entity ", entity_id));
-    }
+    if (absl::IsNotFound(next.status())) return UnknownEntity(entity_id);
     if (!next.ok()) return next.status();
     current = *std::move(next);
   }
   return absl::DataLossError(
       absl::StrCat("alias chain of ", entity_id, " is too long"));
+}
+
+absl::Status Repository::UnknownEntity(absl::string_view entity_id) const {
+  absl::StatusOr<ErasedEntity> erased = GetErased(entity_id);
+  if (erased.ok()) {
+    return absl::NotFoundError(absl::StrCat("entity ", entity_id, " was erased"));
+  }
+  if (!absl::IsNotFound(erased.status())) return erased.status();
+  return absl::NotFoundError(absl::StrCat("no entity ", entity_id));
 }
 
 absl::StatusOr<std::vector<RecordKey>> Repository::Members(
@@ -206,6 +213,20 @@ absl::StatusOr<std::vector<Constraint>> Repository::Constraints(
   return constraints;
 }
 
+absl::StatusOr<ErasedEntity> Repository::GetErased(
+    absl::string_view entity_id) const {
+  return GetMessage<ErasedEntity>(*view_, Table::kErasedEntities,
+                                  EncodeKey({entity_id}),
+                                  absl::StrCat("erased entity ", entity_id));
+}
+
+absl::StatusOr<SuppressedIdentifier> Repository::GetSuppressed(
+    absl::string_view hash) const {
+  return GetMessage<SuppressedIdentifier>(*view_, Table::kSuppression,
+                                          EncodeKey({hash}),
+                                          "suppressed identifier");
+}
+
 absl::Status Repository::ScanEntities(
     const std::function<bool(const EntityState&)>& visit) const {
   return ScanMessages<EntityState>(*view_, Table::kEntities, "", "", "entity",
@@ -263,6 +284,10 @@ void RepositoryWrites::PutRecord(const StoredRecord& record) {
               record.SerializeAsString());
 }
 
+void RepositoryWrites::DeleteRecord(const RecordKey& record) {
+  writes_.Delete(Table::kRecords, RecordKeyBytes(record));
+}
+
 void RepositoryWrites::PutEntity(const EntityState& entity) {
   writes_.Put(Table::kEntities, EncodeKey({entity.entity_id()}),
               entity.SerializeAsString());
@@ -299,6 +324,12 @@ void RepositoryWrites::PutAlias(absl::string_view retired_id,
   writes_.Put(Table::kAliases, EncodeKey({retired_id}), std::string(live_id));
 }
 
+void RepositoryWrites::DeleteAlias(absl::string_view retired_id) {
+  writes_.Delete(Table::kAliases, EncodeKey({retired_id}));
+}
+
+void RepositoryWrites::PutAudit(const AuditEvent& event) { AppendAudit(event); }
+
 void RepositoryWrites::AppendAudit(const AuditEvent& event) {
   writes_.Put(Table::kAudit, EncodeSequence(event.sequence()),
               event.SerializeAsString());
@@ -317,6 +348,24 @@ void RepositoryWrites::PutCounters(const StoreCounters& counters) {
 void RepositoryWrites::PutReviewTask(const ReviewTask& task) {
   writes_.Put(Table::kReviewTasks, EncodeKey({task.task_id()}),
               task.SerializeAsString());
+}
+
+void RepositoryWrites::DeleteReviewTask(absl::string_view task_id) {
+  writes_.Delete(Table::kReviewTasks, EncodeKey({task_id}));
+}
+
+void RepositoryWrites::PutErased(const ErasedEntity& marker) {
+  writes_.Put(Table::kErasedEntities, EncodeKey({marker.entity_id()}),
+              marker.SerializeAsString());
+}
+
+void RepositoryWrites::PutSuppressed(absl::string_view hash,
+                                     const SuppressedIdentifier& entry) {
+  writes_.Put(Table::kSuppression, EncodeKey({hash}), entry.SerializeAsString());
+}
+
+void RepositoryWrites::DeleteSuppressed(absl::string_view hash) {
+  writes_.Delete(Table::kSuppression, EncodeKey({hash}));
 }
 
 void RepositoryWrites::PutConstraint(const Constraint& constraint) {

@@ -1,5 +1,6 @@
 // Typed access to c360's tables: records, entities, membership, candidate
-// keys, aliases, audit and change log, review tasks and constraints, encoded as docs/storage.md describes.
+// keys, aliases, audit and change log, review tasks and constraints, erased
+// entity ids and the suppression list, encoded as docs/storage.md describes.
 // Reads go through a ReadView (the latest state or a snapshot); writes are
 // collected in RepositoryWrites and committed as one atomic WriteSet.
 #ifndef C360_STORE_REPOSITORY_H_
@@ -45,7 +46,8 @@ class Repository {
   absl::StatusOr<EntityState> GetEntity(absl::string_view entity_id) const;
 
   // The live id for `entity_id`: itself when live, the surviving entity when
-  // it was retired by a merge; NotFound when neither.
+  // it was retired by a merge; NotFound when neither, saying "entity <id>
+  // was erased" for an erased id.
   absl::StatusOr<std::string> LiveEntityId(absl::string_view entity_id) const;
 
   // Keys of the entity's member records, in key order.
@@ -73,6 +75,14 @@ class Repository {
   absl::StatusOr<std::vector<Constraint>> Constraints(
       const RecordKey& record) const;
 
+  // The marker of an erased entity id; NotFound when it was not erased.
+  absl::StatusOr<ErasedEntity> GetErased(absl::string_view entity_id) const;
+
+  // The suppression entry of an identifier's hash; NotFound when the
+  // identifier is not suppressed.
+  absl::StatusOr<SuppressedIdentifier> GetSuppressed(
+      absl::string_view hash) const;
+
   // Visits every live entity in id order until `visit` returns false.
   absl::Status ScanEntities(
       const std::function<bool(const EntityState&)>& visit) const;
@@ -97,6 +107,9 @@ class Repository {
       const;
 
  private:
+  // NotFound for an id that is neither live nor an alias.
+  absl::Status UnknownEntity(absl::string_view entity_id) const;
+
   const ReadView* view_;
 };
 
@@ -105,6 +118,7 @@ class Repository {
 class RepositoryWrites {
  public:
   void PutRecord(const StoredRecord& record);
+  void DeleteRecord(const RecordKey& record);
   void PutEntity(const EntityState& entity);
   void DeleteEntity(absl::string_view entity_id);
   void AddMember(absl::string_view entity_id, const RecordKey& record);
@@ -115,11 +129,18 @@ class RepositoryWrites {
                   absl::string_view entity_id);
   void RemovePosting(absl::string_view candidate_key, const RecordKey& record);
   void PutAlias(absl::string_view retired_id, absl::string_view live_id);
+  void DeleteAlias(absl::string_view retired_id);
+  // Rewrites an audit event in place (erasure scrubs personal data).
+  void PutAudit(const AuditEvent& event);
   // Appends under event.sequence, which the caller takes from the counters.
   void AppendAudit(const AuditEvent& event);
   void AppendChange(const ChangeEvent& event);
   void PutCounters(const StoreCounters& counters);
   void PutReviewTask(const ReviewTask& task);
+  void DeleteReviewTask(absl::string_view task_id);
+  void PutErased(const ErasedEntity& marker);
+  void PutSuppressed(absl::string_view hash, const SuppressedIdentifier& entry);
+  void DeleteSuppressed(absl::string_view hash);
   // Stores the constraint under both orders of its pair.
   void PutConstraint(const Constraint& constraint);
   void DeleteConstraint(const RecordKey& left, const RecordKey& right);

@@ -96,6 +96,7 @@ TEST_F(ScoringE2ETest, ScoresAStoredOpportunity) {
   EXPECT_GE(response.grade(), 1);
   EXPECT_LE(response.grade(), 5);
   EXPECT_EQ(response.model_version(), 1u);
+  EXPECT_EQ(response.model_family(), "hit_rate_at_creation");
   EXPECT_GT(response.positive_factors_size() + response.negative_factors_size(), 0);
   for (const ScoreFactor& f : response.positive_factors()) {
     EXPECT_GT(f.contribution(), 0) << f.feature();

@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -77,6 +78,27 @@ TEST_F(ModelRegistryTest, TooFewExamplesStoresNothing) {
   EXPECT_TRUE(registry_->List("hit_rate")->empty());
   EXPECT_TRUE(
       absl::IsInvalidArgument(registry_->Register(StoredModel()).status()));
+}
+
+TEST_F(ModelRegistryTest, PublishStoresValidGradeBandsAndRefusesBadOnes) {
+  ASSERT_EQ(*registry_->Register(Candidate(0.60)), 1u);
+  for (const std::vector<double>& bad :
+       std::vector<std::vector<double>>{{0.1, 0.3, 0.5},
+                                        {0.1, 0.3, 0.3, 0.7},
+                                        {0.0, 0.3, 0.5, 0.7},
+                                        {0.1, 0.3, 0.5, 1.0}}) {
+    absl::Status status = registry_->Publish("hit_rate", 1, bad);
+    EXPECT_TRUE(absl::IsInvalidArgument(status)) << status;
+  }
+  EXPECT_THAT(registry_->Publish("hit_rate", 1, {0.1, 0.5, 0.3, 0.7})
+                  .message(),
+              HasSubstr("must increase"));
+  EXPECT_TRUE(absl::IsNotFound(registry_->Published("hit_rate").status()));
+  ASSERT_TRUE(registry_->Publish("hit_rate", 1, {0.1, 0.3, 0.5, 0.7}).ok());
+  absl::StatusOr<StoredModel> published = registry_->Published("hit_rate");
+  ASSERT_TRUE(published.ok()) << published.status();
+  EXPECT_THAT(published->grade_bands(),
+              ::testing::ElementsAre(0.1, 0.3, 0.5, 0.7));
 }
 
 }  // namespace

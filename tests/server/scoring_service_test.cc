@@ -4,11 +4,13 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ml/model_registry.h"
 #include "ml/opportunity_store.h"
+#include "ml/stages.h"
 #include "ml/trainer.h"
 #include "store/rocksdb_store.h"
 #include "tests/ml/maven_data.h"
@@ -28,9 +30,13 @@ class ScoringTest : public ::testing::Test {
     ASSERT_TRUE(SaveOpportunities(MavenOpportunities(), store_.get()).ok());
   }
 
-  // Trains a small model on the stored opportunities and publishes it.
-  void Publish() {
+  // Trains a small model of `stage` on the stored opportunities and
+  // publishes it with `grade_bands`.
+  void Publish(ModelStage stage = ModelStage::kCreation,
+               const std::vector<double>& grade_bands = {}) {
     TrainerOptions options;
+    options.family = std::string(StageFamily(stage));
+    options.feature_set = StageFeatureSet(stage);
     options.parameters.set_max_rounds(30);
     options.parameters.set_nthread(1);
     absl::StatusOr<StoredModel> model =
@@ -39,7 +45,8 @@ class ScoringTest : public ::testing::Test {
     ModelRegistry registry(store_.get(), RegistryOptions());
     absl::StatusOr<uint64_t> version = registry.Register(*model);
     ASSERT_TRUE(version.ok()) << version.status();
-    ASSERT_TRUE(registry.Publish("hit_rate", *version).ok());
+    ASSERT_TRUE(
+        registry.Publish(options.family, *version, grade_bands).ok());
   }
 
   // A stored open opportunity with a customer.
@@ -68,6 +75,7 @@ TEST_F(ScoringTest, NoPublishedModelIsFailedPreconditionUntilPublished) {
   absl::StatusOr<ScoreOpportunityResponse> score = scoring.Score(request);
   ASSERT_TRUE(score.ok()) << score.status();
   EXPECT_EQ(score->model_version(), 1u);
+  EXPECT_EQ(score->model_family(), "hit_rate_at_creation");
   EXPECT_GE(score->grade(), 1);
   EXPECT_LE(score->grade(), 5);
 }
@@ -119,6 +127,53 @@ TEST_F(ScoringTest, ForecastFiltersBySegment) {
   EXPECT_EQ(forecast->by_segment(0).key(), request.segment());
   EXPECT_EQ(forecast->by_segment(0).count(), forecast->total().count());
   EXPECT_GT(forecast->total().expected_revenue(), 0);
+}
+
+TEST_F(ScoringTest, OpportunityWithAFirstOfferIsScoredByTheAfterOfferModel) {
+  Publish(ModelStage::kCreation);
+  Scoring scoring(store_.get());
+  ScoreOpportunityRequest request;
+  *request.mutable_opportunity() = OpenOpportunity();
+  request.mutable_opportunity()->mutable_first_offer_at()->set_seconds(
+      1500000000);
+  absl::Status status = scoring.Score(request).status();
+  EXPECT_TRUE(absl::IsFailedPrecondition(status)) << status;
+  EXPECT_THAT(status.message(), HasSubstr("hit_rate_after_offer"));
+  EXPECT_THAT(status.message(), HasSubstr("--stage offer"));
+  Publish(ModelStage::kAfterOffer);
+  Scoring reloaded(store_.get());
+  absl::StatusOr<ScoreOpportunityResponse> after = reloaded.Score(request);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->model_family(), "hit_rate_after_offer");
+  EXPECT_EQ(after->model_version(), 1u);
+  request.mutable_opportunity()->clear_first_offer_at();
+  absl::StatusOr<ScoreOpportunityResponse> at_creation =
+      reloaded.Score(request);
+  ASSERT_TRUE(at_creation.ok()) << at_creation.status();
+  EXPECT_EQ(at_creation->model_family(), "hit_rate_at_creation");
+  absl::StatusOr<PipelineForecastResponse> forecast =
+      reloaded.Forecast(PipelineForecastRequest());
+  ASSERT_TRUE(forecast.ok()) << forecast.status();
+  ASSERT_EQ(forecast->models_size(), 1);  // Maven has no first offer dates
+  EXPECT_EQ(forecast->models(0).family(), "hit_rate_at_creation");
+}
+
+TEST_F(ScoringTest, GradesFollowThePublishedGradeBands) {
+  const std::vector<double> bands = {0.1, 0.3, 0.5, 0.7};
+  Publish(ModelStage::kCreation, bands);
+  Scoring scoring(store_.get());
+  int checked = 0;
+  for (const Opportunity& opp : MavenOpportunities()) {
+    if (opp.outcome() != OUTCOME_OPEN || ++checked > 50) continue;
+    ScoreOpportunityRequest request;
+    request.set_opportunity_id(opp.opportunity_id());
+    absl::StatusOr<ScoreOpportunityResponse> score = scoring.Score(request);
+    ASSERT_TRUE(score.ok()) << score.status();
+    int expected = 1;
+    for (double band : bands) expected += score->hit_rate() >= band;
+    EXPECT_EQ(score->grade(), expected) << score->hit_rate();
+  }
+  EXPECT_GT(checked, 0);
 }
 
 }  // namespace
