@@ -35,11 +35,6 @@ absl::StatusOr<std::unique_ptr<ProfileService::Stub>> ProfileStub(
   return ProfileService::NewStub(*channel);
 }
 
-absl::Status FromGrpc(const grpc::Status& status) {
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                      status.error_message());
-}
-
 // The options of c360 serve that say where and how to listen.
 void DeclareListenOptions(Args& args) {
   args.Option("listen", "address to listen on; port 0 picks a free one",
@@ -68,7 +63,7 @@ ServeOptions ListenOptionsOf(const Args& args) {
 
 int Print(const char* command, const grpc::Status& status,
           const google::protobuf::Message& response) {
-  if (!status.ok()) return Fail(command, FromGrpc(status));
+  if (!status.ok()) return Fail(command, FromGrpcStatus(status));
   std::printf("%s\n", ToJson(response).c_str());
   return kExitOk;
 }
@@ -179,7 +174,7 @@ int RunWatch(int argc, char** argv) {
     std::fflush(stdout);
   }
   grpc::Status status = reader->Finish();
-  return status.ok() ? kExitOk : Fail("watch", FromGrpc(status));
+  return status.ok() ? kExitOk : Fail("watch", FromGrpcStatus(status));
 }
 
 }  // namespace c360

@@ -50,9 +50,8 @@ class LocalSink : public RecordSink {
 
 class RemoteSink : public RecordSink {
  public:
-  explicit RemoteSink(const std::string& address)
-      : stub_(IngestService::NewStub(grpc::CreateChannel(
-            address, grpc::InsecureChannelCredentials()))),
+  explicit RemoteSink(std::shared_ptr<grpc::Channel> channel)
+      : stub_(IngestService::NewStub(std::move(channel))),
         writer_(stub_->UpsertStream(&context_, &summary_)) {}
   absl::Status Send(const std::vector<SourceRecord>& chunk,
                     int64_t) override {
@@ -68,10 +67,7 @@ class RemoteSink : public RecordSink {
   absl::StatusOr<UpsertSummary> Finish() override {
     writer_->WritesDone();
     grpc::Status status = writer_->Finish();
-    if (!status.ok()) {
-      return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                          status.error_message());
-    }
+    if (!status.ok()) return FromGrpcStatus(status);
     return summary_;
   }
 
@@ -101,7 +97,10 @@ absl::StatusOr<std::unique_ptr<RecordReader>> OpenReader(const Args& args,
 
 absl::StatusOr<std::unique_ptr<RecordSink>> OpenSink(const Args& args) {
   if (!args.Get("server").empty()) {
-    return std::unique_ptr<RecordSink>(new RemoteSink(args.Get("server")));
+    absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+        ClientChannel(args, args.Get("server"));
+    if (!channel.ok()) return channel.status();
+    return std::unique_ptr<RecordSink>(new RemoteSink(*std::move(channel)));
   }
   RuntimeOptions options;
   options.db_path = args.Get("db");
@@ -177,6 +176,7 @@ int RunIngest(int argc, char** argv) {
   args.Option("mapping", "CSV column mapping file (see data/mappings/)");
   args.Option("db", "local store folder", "c360-data");
   args.Option("server", "send to a running server (HOST:PORT) instead of --db");
+  AddClientSecurityOptions(args);
   args.Option("region", "phone region of this source (local store only)");
   args.Option("rejects", "rejects file (default: FILE.rejects.jsonl)");
   if (auto exit = ParseArgs(args, kCommand, argc, argv)) return *exit;

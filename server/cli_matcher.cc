@@ -87,6 +87,7 @@ int RunExplain(int argc, char** argv) {
             "comparison level and weight, the total and the decision.");
   args.Positionals("LEFT, RIGHT  a record key source/source_id or an entity id");
   args.Option("server", "server address", "127.0.0.1:50051");
+  AddClientSecurityOptions(args);
   if (auto exit = ParseArgs(args, "explain", argc, argv)) return *exit;
   if (args.positionals().size() != 2) {
     return Fail("explain", absl::InvalidArgumentError("give LEFT and RIGHT"));
@@ -94,16 +95,14 @@ int RunExplain(int argc, char** argv) {
   ExplainMatchRequest request;
   request.set_left(args.positionals()[0]);
   request.set_right(args.positionals()[1]);
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      ClientChannel(args, args.Get("server"));
+  if (!channel.ok()) return Fail("explain", channel.status());
   ExplainMatchResponse response;
   grpc::ClientContext context;
-  grpc::Status status =
-      ProfileService::NewStub(grpc::CreateChannel(args.Get("server"),
-                                                  grpc::InsecureChannelCredentials()))
-          ->ExplainMatch(&context, request, &response);
-  if (!status.ok()) {
-    return Fail("explain", absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                                        status.error_message()));
-  }
+  grpc::Status status = ProfileService::NewStub(*channel)->ExplainMatch(
+      &context, request, &response);
+  if (!status.ok()) return Fail("explain", FromGrpcStatus(status));
   std::printf("%s\n", ToJson(response).c_str());
   return kExitOk;
 }
