@@ -21,6 +21,7 @@
 #include "store/consistency.h"
 #include "store/repository.h"
 #include "store/rocksdb_store.h"
+#include "tests/resolver/steward_fixture.h"
 #include "tests/resolver/test_stores.h"
 #include "tests/test_dirs.h"
 
@@ -54,53 +55,16 @@ SourceRecord Anna() {
   return r;
 }
 
-RecordKey Key(const std::string& source, const std::string& id) {
-  RecordKey key;
-  key.set_source(source);
-  key.set_source_id(id);
-  return key;
-}
-
 const std::string& Finland(const std::string&) {
   static const std::string fi = "FI";
   return fi;
 }
 
-class ErasureTest : public ::testing::Test {
+class ErasureTest : public StewardStoreTest {
  protected:
   void SetUp() override {
-    dir_ = NewTestDir("erasure");
-    auto rocks = OpenRocksDbStore({.path = dir_ + "/db"});
-    ASSERT_TRUE(rocks.ok()) << rocks.status();
-    store_ = *std::move(rocks);
-    resolver_ = std::make_unique<Resolver>(store_.get(), NewRuleDecider(),
-                                           ResolverOptions{});
+    StewardStoreTest::SetUp();
     eraser_ = std::make_unique<Eraser>(store_.get(), resolver_.get());
-    steward_ = std::make_unique<Steward>(store_.get(), resolver_.get());
-  }
-
-  std::string Upsert(const SourceRecord& record) {
-    absl::StatusOr<UpsertResult> result = resolver_->Upsert(record);
-    EXPECT_TRUE(result.ok()) << result.status();
-    ExpectConsistent();
-    return result.ok() ? result->entity_id : "";
-  }
-
-  void ExpectConsistent() {
-    absl::StatusOr<StoreCensus> census = CheckStore(*store_->Snapshot());
-    EXPECT_TRUE(census.ok()) << census.status();
-  }
-
-  // Every row of every table.
-  std::string Dump() {
-    std::string all;
-    for (Table table : AllTables()) {
-      EXPECT_TRUE(store_->Scan(table, "", "", [&](absl::string_view k, absl::string_view v) {
-        absl::StrAppend(&all, TableName(table), ":", k, "=", v, "\n");
-        return true;
-      }).ok());
-    }
-    return all;
   }
 
   // Two Mikko entities merged by a steward (one id becomes an alias) with
@@ -133,11 +97,7 @@ class ErasureTest : public ::testing::Test {
     return changes;
   }
 
-  std::string dir_;
-  std::unique_ptr<KvStore> store_;
-  std::unique_ptr<Resolver> resolver_;
   std::unique_ptr<Eraser> eraser_;
-  std::unique_ptr<Steward> steward_;
 };
 
 TEST_F(ErasureTest, ErasingOneRecordKeepsTheEntityWithoutItsData) {

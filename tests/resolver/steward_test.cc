@@ -17,6 +17,7 @@
 #include "store/consistency.h"
 #include "store/repository.h"
 #include "store/rocksdb_store.h"
+#include "tests/resolver/steward_fixture.h"
 #include "tests/resolver/test_stores.h"
 #include "tests/test_dirs.h"
 
@@ -41,37 +42,8 @@ SourceRecord Other(const std::string& id, const std::string& given,
   return r;
 }
 
-RecordKey Key(const std::string& source, const std::string& id) {
-  RecordKey key;
-  key.set_source(source);
-  key.set_source_id(id);
-  return key;
-}
-
-class StewardTest : public ::testing::Test {
+class StewardTest : public StewardStoreTest {
  protected:
-  void SetUp() override {
-    dir_ = NewTestDir("steward");
-    auto rocks = OpenRocksDbStore({.path = dir_ + "/db"});
-    ASSERT_TRUE(rocks.ok()) << rocks.status();
-    store_ = *std::move(rocks);
-    resolver_ = std::make_unique<Resolver>(store_.get(), NewRuleDecider(),
-                                           ResolverOptions{});
-    steward_ = std::make_unique<Steward>(store_.get(), resolver_.get());
-  }
-
-  std::string Upsert(const SourceRecord& record) {
-    absl::StatusOr<UpsertResult> result = resolver_->Upsert(record);
-    EXPECT_TRUE(result.ok()) << result.status();
-    ExpectConsistent();
-    return result.ok() ? result->entity_id : "";
-  }
-
-  void ExpectConsistent() {
-    absl::StatusOr<StoreCensus> census = CheckStore(*store_->Snapshot());
-    EXPECT_TRUE(census.ok()) << census.status();
-  }
-
   std::vector<ReviewTask> Tasks(ReviewState state = OPEN) {
     ListReviewTasksRequest request;
     request.set_state(state);
@@ -85,18 +57,6 @@ class StewardTest : public ::testing::Test {
     auto record = Repository(store_.get()).GetRecord(Key(source, id));
     EXPECT_TRUE(record.ok()) << record.status();
     return record.ok() ? record->entity_id() : "";
-  }
-
-  // Every row of every table, to compare the store before and after.
-  std::string Dump() {
-    std::string all;
-    for (Table table : AllTables()) {
-      EXPECT_TRUE(store_->Scan(table, "", "", [&](absl::string_view k, absl::string_view v) {
-        absl::StrAppend(&all, TableName(table), ":", k, "=", v, "\n");
-        return true;
-      }).ok());
-    }
-    return all;
   }
 
   absl::StatusOr<ReresolveStats> Reresolve() {
@@ -114,10 +74,6 @@ class StewardTest : public ::testing::Test {
     return request;
   }
 
-  std::string dir_;
-  std::unique_ptr<KvStore> store_;
-  std::unique_ptr<Resolver> resolver_;
-  std::unique_ptr<Steward> steward_;
 };
 
 TEST_F(StewardTest, ReviewBandStoresOneOpenTaskWithTheNewEntity) {
