@@ -15,6 +15,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "resolver/candidate_keys.h"
 #include "resolver/clustering.h"
+#include "resolver/entity_edit.h"
 #include "resolver/identifiers.h"
 #include "resolver/suppression.h"
 #include "store/keys.h"
@@ -209,6 +210,7 @@ class Loader {
     start = absl::Now();
     absl::Status written = WriteAll();
     if (written.ok()) written = LiftSuppression();
+    if (written.ok()) written = WriteReviewTasks();
     report_.write_seconds = SecondsSince(start);
     if (!written.ok()) return written;
     return std::move(report_);
@@ -251,6 +253,38 @@ class Loader {
     }
     if (writes.write_set().empty()) return absl::OkStatus();
     return store_.Commit(writes.write_set());
+  }
+
+  // A review task per record whose best pair in the review band was left
+  // across two entities, as incremental resolution leaves one for a record
+  // arriving after the other entity: the later record, the earlier one's
+  // entity. One write after the entities: a crash before it loses only the
+  // tasks.
+  absl::Status WriteReviewTasks() {
+    absl::flat_hash_map<int, const ScoredPair*> best;  // by later record
+    for (const ScoredPair& pair : review_) {
+      if (entity_of_[pair.a] == entity_of_[pair.b]) continue;
+      const ScoredPair*& kept = best[std::max(pair.a, pair.b)];
+      if (kept == nullptr || pair.weight > kept->weight) kept = &pair;
+    }
+    if (best.empty()) return absl::OkStatus();
+    absl::StatusOr<StoreCounters> counters = Repository(&store_).GetCounters();
+    if (!counters.ok()) return counters.status();
+    EntityEdit edit(&store_, &*counters, now_);
+    std::vector<int> records;
+    for (const auto& [record, pair] : best) records.push_back(record);
+    std::sort(records.begin(), records.end());  // task ids in input order
+    for (int record : records) {
+      const ScoredPair& pair = *best[record];
+      const int other = pair.a == record ? pair.b : pair.a;
+      MatchEvidence evidence = Evidence(record, other);
+      AttachFieldValues(Of(record).comparable, Of(other).comparable, &evidence);
+      edit.AddReviewTask(KeyOf(records_[loaded_[record]]),
+                         EntityIdFor(base_.next_entity() + entity_of_[other]),
+                         std::move(evidence));
+    }
+    report_.review_tasks = static_cast<int64_t>(records.size());
+    return edit.Commit(&store_);
   }
 
   // Drops invalid records and earlier versions of a key. A later version
@@ -399,6 +433,7 @@ class Loader {
         static_cast<int>(loaded_.size()), pairs,
         [this](int a, int b) { return Score(a, b); }, options);
     report_.review_pairs = static_cast<int64_t>(clustering.review.size());
+    review_ = std::move(clustering.review);
     GroupMembers(clustering.cluster_of);
     FindPartners(pairs, clustering.cluster_of);
   }
@@ -406,6 +441,7 @@ class Loader {
   // Entities in the order of their first record, members ascending.
   void GroupMembers(const std::vector<int>& cluster_of) {
     std::vector<int> entity_of_cluster(cluster_of.size(), -1);
+    entity_of_.assign(cluster_of.size(), -1);
     for (int r = 0; r < static_cast<int>(cluster_of.size()); ++r) {
       int& entity = entity_of_cluster[cluster_of[r]];
       if (entity < 0) {
@@ -413,6 +449,7 @@ class Loader {
         members_.emplace_back();
       }
       members_[entity].push_back(r);
+      entity_of_[r] = entity;
     }
     report_.entities = static_cast<int64_t>(members_.size());
   }
@@ -544,6 +581,8 @@ class Loader {
   std::vector<size_t> loaded_;               // input index by record number
   std::vector<std::vector<int>> members_;    // record numbers by entity
   std::vector<int> partner_;                 // by record number; -1 = none
+  std::vector<int> entity_of_;               // entity by record number
+  std::vector<ScoredPair> review_;           // pairs left for review
 };
 
 }  // namespace

@@ -80,6 +80,9 @@ struct BulkLoadReport {
   int64_t hot_keys = 0;      // blocking keys over the cap, not used
   // Pairs a steward should see (Clustering::review); not stored yet.
   int64_t review_pairs = 0;
+  // Review tasks stored: one per record whose best review pair was left
+  // across two entities.
+  int64_t review_tasks = 0;
   int64_t commits = 0;
   // Wall time per phase.
   double prepare_seconds = 0;  // validate, normalize, blocking keys

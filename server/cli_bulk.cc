@@ -122,7 +122,8 @@ void PrintSummary(const Input& input, const BulkLoadReport& report,
       "{\"rows\": %lld, \"records\": %lld, \"rejected\": %lld, "
       "\"superseded\": %zu, \"entities\": %lld, \"nothing_to_match\": %lld, "
       "\"pairs_scored\": %lld, "
-      "\"hot_keys\": %lld, \"review_pairs\": %lld, \"commits\": %lld, "
+      "\"hot_keys\": %lld, \"review_pairs\": %lld, \"review_tasks\": %lld, "
+      "\"commits\": %lld, "
       "\"seconds\": {\"read\": %.2f, \"prepare\": %.2f, \"block\": %.2f, "
       "\"score\": %.2f, \"cluster\": %.2f, \"write\": %.2f, \"load\": %.2f}, "
       "\"records_per_s\": %.0f,\n\"matcher\": %s}\n",
@@ -133,6 +134,7 @@ void PrintSummary(const Input& input, const BulkLoadReport& report,
       static_cast<long long>(report.pairs_scored),
       static_cast<long long>(report.hot_keys),
       static_cast<long long>(report.review_pairs),
+      static_cast<long long>(report.review_tasks),
       static_cast<long long>(report.commits), read_seconds,
       report.prepare_seconds, report.block_seconds, report.score_seconds,
       report.cluster_seconds, report.write_seconds, load_seconds,

@@ -158,6 +158,31 @@ TEST(BulkLoaderTest, EntityIdsFollowInputOrderAndRepeat) {
   }
 }
 
+// Same name and postcode score in the rules' review band: the two stay apart
+// and the later one gets a review task against the earlier one's entity, as
+// incremental resolution would leave it.
+TEST(BulkLoaderTest, ReviewBandPairLeavesOneTaskForTheLaterRecord) {
+  std::vector<SourceRecord> records;
+  for (const char* source : {"crm", "web"}) {
+    records.push_back(Person(source, "1", "Mikko", "Virtanen"));
+    records.back().add_addresses()->set_postcode("00100");
+  }
+  records.push_back(Person("crm", "2", "Anna", "Nowak"));
+  Fixture f;
+  absl::StatusOr<BulkLoadReport> report = f.Load(records);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->review_tasks, 1);
+  ExpectConsistent(*f.store);
+  absl::StatusOr<ReviewTask> task =
+      Repository(f.store.get()).GetReviewTask("T0000000001");
+  ASSERT_TRUE(task.ok()) << task.status();
+  EXPECT_EQ(task->record().source(), "web");
+  EXPECT_EQ(task->entity_id(), f.EntityOf(KeyOf(records[0])));
+  EXPECT_NE(task->entity_id(), f.EntityOf(KeyOf(records[1])));
+  EXPECT_EQ(task->state(), OPEN);
+  EXPECT_GT(task->evidence().fields_size(), 0);
+}
+
 TEST(BulkLoaderTest, StoreWithRecordsIsRefused) {
   Fixture f;
   ASSERT_TRUE(f.resolver->Upsert(Person("crm", "1", "Mikko", "Virtanen")).ok());
