@@ -99,14 +99,6 @@ TEST(BulkLoaderTest, GeneratedDataLeavesAConsistentStore) {
 
 // Bulk and incremental resolution agree on the hard cases of the v1 rules.
 TEST(BulkLoaderTest, SeparatesFamiliesAndBridgesLikeIncremental) {
-  auto at_home = [](SourceRecord r) {
-    r.add_phones("+48 61 715 18 74");
-    PostalAddress* home = r.add_addresses();
-    home->set_street("ul. Floriańska 63/68");
-    home->set_postcode("61-428");
-    home->set_country("PL");
-    return r;
-  };
   SourceRecord mother = Person("crm", "1", "Liisa", "Jääskeläinen");
   mother.add_emails("jaaskelaiset@kolumbus.fi");
   mother.add_phones("09 123 4567");
@@ -118,11 +110,11 @@ TEST(BulkLoaderTest, SeparatesFamiliesAndBridgesLikeIncremental) {
   erp.set_birth_date("1984-03-07");
   SourceRecord shop = Person("webshop", "4", "Dmitry", "Ivanov");
   shop.set_birth_date("1984-03-07");
-  SourceRecord barbara = at_home(Person("crm", "5", "Barbara", "Nowak"));
+  SourceRecord barbara = AtHome(Person("crm", "5", "Barbara", "Nowak"));
   barbara.set_birth_date("1973-08-02");
-  SourceRecord daughter = at_home(Person("erp", "6", "Barbara", "Nowak"));
+  SourceRecord daughter = AtHome(Person("erp", "6", "Barbara", "Nowak"));
   daughter.set_birth_date("2003-06-16");
-  SourceRecord bridge = at_home(Person("webshop", "7", "Barbara", "Nowak"));
+  SourceRecord bridge = AtHome(Person("webshop", "7", "Barbara", "Nowak"));
   const std::vector<SourceRecord> records = {mother, son,      erp,   shop,
                                              barbara, daughter, bridge};
   Fixture bulk, incremental;

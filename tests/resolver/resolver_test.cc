@@ -235,19 +235,11 @@ TEST_F(ResolverTest, BridgeAloneDoesNotMergeTwoEntities) {
 }
 
 TEST_F(ResolverTest, RecordWithoutBirthDateDoesNotMergeMotherAndDaughter) {
-  auto at_home = [](SourceRecord r) {
-    r.add_phones("+48 61 715 18 74");
-    PostalAddress* home = r.add_addresses();
-    home->set_street("ul. Floriańska 63/68");
-    home->set_postcode("61-428");
-    home->set_country("PL");
-    return r;
-  };
-  SourceRecord mother = at_home(Person("crm", "1", "Barbara", "Nowak"));
+  SourceRecord mother = AtHome(Person("crm", "1", "Barbara", "Nowak"));
   mother.set_birth_date("1973-08-02");
-  SourceRecord daughter = at_home(Person("erp", "2", "Barbara", "Nowak"));
+  SourceRecord daughter = AtHome(Person("erp", "2", "Barbara", "Nowak"));
   daughter.set_birth_date("2003-06-16");
-  SourceRecord either = at_home(Person("webshop", "3", "Barbara", "Nowak"));
+  SourceRecord either = AtHome(Person("webshop", "3", "Barbara", "Nowak"));
   std::string mother_entity = Upsert(mother).entity_id;
   std::string daughter_entity = Upsert(daughter).entity_id;
   ASSERT_NE(mother_entity, daughter_entity);
@@ -261,7 +253,7 @@ TEST_F(ResolverTest, RecordWithoutBirthDateDoesNotMergeMotherAndDaughter) {
   // A later record with the mother's birth date joins only her entity, and
   // cannot join the entity that now holds the undated record if that one is
   // the daughter's.
-  SourceRecord mother_again = at_home(Person("webshop", "4", "Barbara", "Nowak"));
+  SourceRecord mother_again = AtHome(Person("webshop", "4", "Barbara", "Nowak"));
   mother_again.set_birth_date("1973-08-02");
   EXPECT_EQ(Upsert(mother_again).entity_id, mother_entity);
 }

@@ -44,6 +44,17 @@ inline SourceRecord Person(const std::string& source, const std::string& id,
   return r;
 }
 
+// `r` living in the Poznań flat of the family cases: its landline, street
+// and postcode.
+inline SourceRecord AtHome(SourceRecord r) {
+  r.add_phones("+48 61 715 18 74");
+  PostalAddress* home = r.add_addresses();
+  home->set_street("ul. Floriańska 63/68");
+  home->set_postcode("61-428");
+  home->set_country("PL");
+  return r;
+}
+
 }  // namespace c360
 
 #endif  // C360_TESTS_RESOLVER_TEST_STORES_H_
