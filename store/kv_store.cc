@@ -13,7 +13,9 @@ const std::vector<Table>& AllTables() {
       Table::kAudit,         Table::kChangeLog, Table::kModels,
       Table::kOpportunities, Table::kReviewTasks, Table::kConstraints,
       Table::kErasedEntities, Table::kSuppression,
-      Table::kScores};
+      Table::kScores,        Table::kDeliveries, Table::kProviderRows,
+      Table::kProviderIndex, Table::kEnrichmentLinks, Table::kProfiles,
+      Table::kProfileIndex,  Table::kSegments};
   return *kTables;
 }
 
@@ -49,6 +51,20 @@ absl::string_view TableName(Table table) {
       return "suppression";
     case Table::kScores:
       return "scores";
+    case Table::kDeliveries:
+      return "deliveries";
+    case Table::kProviderRows:
+      return "provider_rows";
+    case Table::kProviderIndex:
+      return "provider_index";
+    case Table::kEnrichmentLinks:
+      return "enrichment_links";
+    case Table::kProfiles:
+      return "profiles";
+    case Table::kProfileIndex:
+      return "profile_index";
+    case Table::kSegments:
+      return "segments";
   }
   return "unknown";
 }

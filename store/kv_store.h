@@ -33,6 +33,14 @@ enum class Table {
   kErasedEntities, // entity_id -> ErasedEntity
   kSuppression,    // SHA-256 hex of an identifier -> SuppressedIdentifier
   kScores,         // ("opp", id) | ("customer", key) -> stored scores
+  kDeliveries,     // (provider, delivery_id) -> Delivery
+  kProviderRows,   // (provider, row key, delivery_id) -> ProviderRow
+  kProviderIndex,  // (match key, provider, row key, delivery_id) -> ""
+  kEnrichmentLinks,  // (source, source_id, provider, row key, delivery_id)
+                     //   -> "": a provider row applies to a record
+  kProfiles,       // entity_id -> SegmentRow (the materialized profile)
+  kProfileIndex,   // (field, value, entity_id) -> "" for indexed fields
+  kSegments,       // segment name -> SegmentDefinition
 };
 
 // Every table, in enum order.
