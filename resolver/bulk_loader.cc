@@ -1,7 +1,8 @@
 #include "resolver/bulk_loader.h"
 
+#include "resolver/parallel.h"
+
 #include <algorithm>
-#include <atomic>
 #include <limits>
 #include <optional>
 #include <thread>
@@ -17,6 +18,7 @@
 #include "resolver/clustering.h"
 #include "resolver/entity_edit.h"
 #include "resolver/identifiers.h"
+#include "resolver/parallel.h"
 #include "resolver/suppression.h"
 #include "store/keys.h"
 #include "store/repository.h"
@@ -26,26 +28,13 @@ namespace {
 
 using google::protobuf::Timestamp;
 
-// Runs fn(i) for every i in [0, n) on `threads` threads that take `chunk`
-// items at a time, so that uneven items still keep every core busy. The
-// calling thread works too and is the one that reports progress.
-void ParallelFor(size_t n, int threads, size_t chunk, absl::string_view phase,
-                 const BulkProgress& progress,
-                 const std::function<void(size_t)>& fn) {
-  std::atomic<size_t> next{0}, done{0};
-  auto work = [&](bool report) {
-    for (size_t begin; (begin = next.fetch_add(chunk)) < n;) {
-      const size_t end = std::min(n, begin + chunk);
-      for (size_t i = begin; i < end; ++i) fn(i);
-      const size_t finished = done.fetch_add(end - begin) + (end - begin);
-      if (report && progress) progress(phase, finished, n);
-    }
-  };
-  std::vector<std::thread> workers;
-  for (int t = 1; t < threads; ++t) workers.emplace_back(work, false);
-  work(true);
-  for (std::thread& worker : workers) worker.join();
-  if (progress) progress(phase, n, n);
+// ParallelFor reporting its progress as `phase` of a bulk load.
+void ParallelPhase(size_t n, int threads, size_t chunk, absl::string_view phase,
+                   const BulkProgress& progress,
+                   const std::function<void(size_t)>& fn) {
+  ParallelFor(n, threads, chunk, fn, [&](size_t done) {
+    if (progress) progress(phase, done, n);
+  });
 }
 
 double SecondsSince(absl::Time start) {
@@ -219,7 +208,7 @@ class Loader {
  private:
   void PrepareAll() {
     prepared_.resize(records_.size());
-    ParallelFor(records_.size(), threads_, 256, "prepare", options_.progress,
+    ParallelPhase(records_.size(), threads_, 256, "prepare", options_.progress,
                 [&](size_t i) { prepared_[i] = Prepare(records_[i]); });
   }
 
@@ -418,7 +407,7 @@ class Loader {
 
   std::vector<ScoredPair> ScoreAll(const std::vector<uint64_t>& codes) const {
     std::vector<ScoredPair> pairs(codes.size());
-    ParallelFor(codes.size(), threads_, 1024, "score", options_.progress,
+    ParallelPhase(codes.size(), threads_, 1024, "score", options_.progress,
                 [&](size_t i) {
                   pairs[i] = Score(First(codes[i]), Second(codes[i]));
                 });

@@ -68,15 +68,34 @@ absl::StatusOr<std::vector<RecordKey>> EntityEdit::Merge(
   return members;
 }
 
-void EntityEdit::AppendChange(ChangeType type, absl::string_view entity_id,
-                              absl::string_view other_id,
-                              const RecordKey& record) {
+ChangeEvent EntityEdit::NextChange(ChangeType type,
+                                   absl::string_view entity_id) {
   ChangeEvent event;
   event.set_sequence(counters_->next_change());
   counters_->set_next_change(counters_->next_change() + 1);
   *event.mutable_at() = now_;
   event.set_type(type);
   event.set_entity_id(std::string(entity_id));
+  return event;
+}
+
+void EntityEdit::AppendEnriched(absl::string_view entity_id,
+                                absl::string_view provider,
+                                absl::string_view delivery_id) {
+  ChangeEvent event = NextChange(ENTITY_ENRICHED, entity_id);
+  event.set_provider(std::string(provider));
+  event.set_delivery_id(std::string(delivery_id));
+  writes_.AppendChange(event);
+}
+
+void EntityEdit::AppendScored(absl::string_view entity_id) {
+  writes_.AppendChange(NextChange(ENTITY_SCORED, entity_id));
+}
+
+void EntityEdit::AppendChange(ChangeType type, absl::string_view entity_id,
+                              absl::string_view other_id,
+                              const RecordKey& record) {
+  ChangeEvent event = NextChange(type, entity_id);
   if (type == ENTITY_SPLIT) {
     event.set_new_entity_id(std::string(other_id));
   } else {

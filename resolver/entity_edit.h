@@ -59,6 +59,15 @@ class EntityEdit {
   void AppendChange(ChangeType type, absl::string_view entity_id,
                     absl::string_view other_id, const RecordKey& record);
 
+  // Appends ENTITY_ENRICHED: purchased data of `provider` about the entity
+  // changed with `delivery_id`.
+  void AppendEnriched(absl::string_view entity_id, absl::string_view provider,
+                      absl::string_view delivery_id);
+
+  // Appends ENTITY_SCORED: the stored scores of the entity's open
+  // opportunities changed.
+  void AppendScored(absl::string_view entity_id);
+
   // Numbers `event`, stamps it now and appends it to the audit log; returns
   // it as appended.
   AuditEvent AppendAudit(AuditEvent event);
@@ -72,6 +81,9 @@ class EntityEdit {
   absl::Status Commit(KvStore* store);
 
  private:
+  // A change-log entry numbered from the counters and stamped now.
+  ChangeEvent NextChange(ChangeType type, absl::string_view entity_id);
+
   Repository repo_;
   StoreCounters* counters_;
   google::protobuf::Timestamp now_;

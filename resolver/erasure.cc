@@ -4,9 +4,13 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "c360/enrichment.pb.h"
 #include "resolver/entity_edit.h"
 #include "resolver/normalized_record.h"
 #include "resolver/suppression.h"
+#include "store/customer_scores.h"
+#include "store/enrichment_keys.h"
+#include "store/keys.h"
 #include "store/repository.h"
 
 namespace c360 {
@@ -83,7 +87,40 @@ class ErasureEdit {
     }
     Suppress(NormalizeRecord(stored.record(), resolver_.RegionFor(key.source())),
              edit_.now(), &writes_);
-    return absl::OkStatus();
+    return DeletePurchasedData(key);
+  }
+
+  // Deletes the record's links to provider rows, and the person rows
+  // themselves: purchased data about the person (company rows describe a
+  // company and stay).
+  absl::Status DeletePurchasedData(const RecordKey& key) {
+    WriteSet* writes = writes_.mutable_write_set();
+    absl::Status status = absl::OkStatus();
+    absl::Status scanned = repo_.view().Scan(
+        Table::kEnrichmentLinks, EnrichmentLinkPrefix(key), "",
+        [&](absl::string_view link, absl::string_view) {
+          writes->Delete(Table::kEnrichmentLinks, std::string(link));
+          absl::StatusOr<std::vector<std::string>> parts = DecodeKey(link);
+          if (!parts.ok() || parts->size() != 5) {
+            status = absl::DataLossError("malformed enrichment link key");
+            return false;
+          }
+          const std::string row_key =
+              ProviderRowKey((*parts)[2], (*parts)[3], (*parts)[4]);
+          absl::StatusOr<std::string> bytes =
+              repo_.view().Get(Table::kProviderRows, row_key);
+          if (absl::IsNotFound(bytes.status())) return true;
+          ProviderRow row;
+          if (!bytes.ok() || !row.ParseFromString(*bytes)) {
+            status = bytes.ok() ? absl::DataLossError("unreadable provider row")
+                                : bytes.status();
+            return false;
+          }
+          if (row.kind() == PERSON) writes->Delete(Table::kProviderRows, row_key);
+          return true;
+        });
+    if (!scanned.ok()) return scanned;
+    return status;
   }
 
   bool Erased(const RecordKey& key) const {
@@ -151,6 +188,7 @@ class ErasureEdit {
     writes_.DeleteEntity(target_.entity.entity_id());
     for (const std::string& id : erased_ids_) {
       if (id != target_.entity.entity_id()) writes_.DeleteAlias(id);
+      writes_.mutable_write_set()->Delete(Table::kScores, EntityScoresKey(id));
       ErasedEntity marker;
       marker.set_entity_id(id);
       *marker.mutable_erased_at() = edit_.now();

@@ -11,7 +11,10 @@
 //   - lowers the entity's record count, or, when no record is left, deletes
 //     the entity and its aliases and leaves an ErasedEntity marker under
 //     the id and each alias, which then answer NOT_FOUND "entity <id> was
-//     erased" (Repository::LiveEntityId);
+//     erased" (Repository::LiveEntityId), and deletes their stored scores
+//     (store/customer_scores.h);
+//   - deletes the erased records' links to purchased data, and the
+//     purchased person rows they were linked to (company rows stay);
 //   - adds the erased records' strong identifiers to the suppression list
 //     (resolver/suppression.h);
 //   - appends one audit event ("erase_record" or "erase_entity", with the

@@ -1,5 +1,6 @@
 #include "resolver/explain.h"
 
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -18,12 +19,8 @@ struct Side {
 absl::StatusOr<std::vector<RecordKey>> KeysOf(const Repository& repo,
                                               absl::string_view side) {
   if (side.empty()) return absl::InvalidArgumentError("empty record or entity");
-  size_t slash = side.find('/');
-  if (slash != absl::string_view::npos) {
-    RecordKey key;
-    key.set_source(std::string(side.substr(0, slash)));
-    key.set_source_id(std::string(side.substr(slash + 1)));
-    return std::vector<RecordKey>{key};
+  if (std::optional<RecordKey> key = ParseRecordKey(side)) {
+    return std::vector<RecordKey>{*std::move(key)};
   }
   absl::StatusOr<std::string> live = repo.LiveEntityId(side);
   if (!live.ok()) return live.status();

@@ -94,6 +94,17 @@ class Resolver::Decision {
 
   const StoreCounters& counters() const { return counters_; }
 
+  // The entities the record would link to; stores nothing.
+  absl::StatusOr<std::vector<EntityCandidate>> Candidates() {
+    absl::StatusOr<std::vector<EntityMatch>> matches = FindMatches();
+    if (!matches.ok()) return matches.status();
+    std::vector<EntityCandidate> candidates;
+    for (EntityMatch& match : *matches) {
+      candidates.push_back({match.entity_id, std::move(match.evidence)});
+    }
+    return candidates;
+  }
+
  private:
   absl::StatusOr<UpsertResult> Update(const StoredRecord& existing) {
     result_.entity_id = existing.entity_id();
@@ -402,6 +413,11 @@ class Resolver::Decision {
 
   absl::StatusOr<UpsertResult> Commit() {
     writes_.PutRecord(stored_);
+    if (resolver_.options_.record_write_hook) {
+      absl::Status hooked = resolver_.options_.record_write_hook(
+          *resolver_.store_, stored_, writes_.mutable_write_set());
+      if (!hooked.ok()) return hooked;
+    }
     absl::Status committed = edit_.Commit(resolver_.store_);
     if (!committed.ok()) return committed;
     Remember(RecordKeyString(result_.record),
@@ -506,6 +522,17 @@ absl::StatusOr<UpsertResult> Resolver::Apply(Prepared prepared) {
   absl::StatusOr<UpsertResult> result = decision.Run();
   if (result.ok()) Advance(decision.counters());
   return result;
+}
+
+absl::StatusOr<std::vector<EntityCandidate>> Resolver::MatchingEntities(
+    const SourceRecord& record) {
+  Prepared prepared = Prepare(record);
+  if (!prepared.valid.ok()) return prepared.valid;
+  absl::MutexLock lock(&mutex_);
+  absl::Status loaded = LoadCounters();
+  if (!loaded.ok()) return loaded;
+  Decision decision(*this, std::move(prepared), counters_, &cache_, &hot_keys_);
+  return decision.Candidates();
 }
 
 absl::Status Resolver::RunExclusive(

@@ -27,6 +27,21 @@
 
 namespace c360 {
 
+// An entity a record would link to (Resolver::MatchingEntities).
+struct EntityCandidate {
+  std::string entity_id;
+  // The best pair between the record and a member; matched_record is the
+  // member.
+  MatchEvidence evidence;
+};
+
+// Called by every decision that stores a new or changed record, with the
+// store as it was before the decision: adds writes that follow from the
+// record's content to the decision's own write (enrich/ links the record to
+// purchased company data this way). An error fails the decision.
+using RecordWriteHook = std::function<absl::Status(
+    const ReadView& view, const StoredRecord& record, WriteSet* writes)>;
+
 struct ResolverOptions {
   // Region for phone numbers without a country code, when neither the
   // record's address nor `source_regions` names one.
@@ -46,6 +61,8 @@ struct ResolverOptions {
   size_t normalized_cache_records = size_t{1} << 18;
   // Limits applied to every record before it is resolved.
   ValidationLimits limits;
+  // Optional; see RecordWriteHook.
+  RecordWriteHook record_write_hook;
 };
 
 // What Upsert did.
@@ -93,6 +110,15 @@ class Resolver {
   // does not stop the others.
   std::vector<absl::StatusOr<UpsertResult>> UpsertBatch(
       absl::Span<const SourceRecord> records);
+
+  // The entities `record` would link to if it were upserted now, best first,
+  // without storing anything: those whose best member pair is a match, whose
+  // members weigh a link on average and none of which contradicts it.
+  // Steward constraints do not apply (the record is not stored). For data
+  // that must never create or merge entities (purchased person data).
+  // InvalidArgument for a record that fails validation.
+  absl::StatusOr<std::vector<EntityCandidate>> MatchingEntities(
+      const SourceRecord& record) ABSL_LOCKS_EXCLUDED(mutex_);
 
   // The phone region used for records of `source`.
   const std::string& RegionFor(const std::string& source) const;

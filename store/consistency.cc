@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "store/enrichment_keys.h"
 #include "store/keys.h"
 #include "store/repository.h"
 
@@ -265,6 +266,40 @@ absl::Status CheckSuppression(const ReadView& view, StoreCensus* census) {
   return scanned.ok() ? problem : scanned;
 }
 
+// Every link to purchased data names a stored record and a stored provider
+// row (erasure deletes both sides' links with the record).
+absl::Status CheckEnrichmentLinks(const ReadView& view, const RecordIndex& index,
+                                  StoreCensus* census) {
+  absl::Status problem;
+  absl::Status scanned = view.Scan(Table::kEnrichmentLinks, "", "",
+                                   [&](absl::string_view key, absl::string_view) {
+    absl::StatusOr<std::vector<std::string>> parts = DecodeKey(key);
+    if (!parts.ok() || parts->size() != 5) {
+      problem = Violation("malformed enrichment link key");
+      return false;
+    }
+    RecordKey record;
+    record.set_source((*parts)[0]);
+    record.set_source_id((*parts)[1]);
+    if (!index.entity_of.contains(RecordKeyString(record))) {
+      problem = Violation(absl::StrCat("enrichment link of record ",
+                                       RecordKeyString(record),
+                                       ", which does not exist"));
+    } else if (absl::IsNotFound(
+                   view.Get(Table::kProviderRows,
+                            ProviderRowKey((*parts)[2], (*parts)[3], (*parts)[4]))
+                       .status())) {
+      problem = Violation(absl::StrCat("enrichment link of ", RecordKeyString(record),
+                                       " to provider row ", (*parts)[2], "/",
+                                       (*parts)[3], "/", (*parts)[4],
+                                       ", which does not exist"));
+    }
+    ++census->enrichment_links;
+    return problem.ok();
+  });
+  return scanned.ok() ? problem : scanned;
+}
+
 // Sequences 1..next-1, each once, in order.
 absl::Status CheckLog(const ReadView& view, Table table, uint64_t next,
                       int64_t* count) {
@@ -307,6 +342,7 @@ absl::StatusOr<StoreCensus> CheckStore(const ReadView& view) {
         CheckReviewTasks(repo, view, *index, counters->next_task(), &census),
         CheckErased(repo, view, counters->next_audit(), &census),
         CheckSuppression(view, &census),
+        CheckEnrichmentLinks(view, *index, &census),
         CheckLog(view, Table::kChangeLog, counters->next_change(), &census.changes),
         CheckLog(view, Table::kAudit, counters->next_audit(), &census.audit_events)}) {
     if (!status.ok()) return status;

@@ -3,7 +3,8 @@
 // and record counts agreeing, candidate keys matching their records, aliases
 // pointing at live entities, logs without gaps, constraints mirrored and
 // holding, review tasks naming what exists, erased ids neither live nor
-// aliases, suppression entries well-formed.
+// aliases, suppression entries well-formed, links to purchased data naming
+// a stored record and provider row.
 #ifndef C360_STORE_CONSISTENCY_H_
 #define C360_STORE_CONSISTENCY_H_
 
@@ -27,6 +28,7 @@ struct StoreCensus {
   int64_t review_tasks = 0;
   int64_t erased_entities = 0;
   int64_t suppressed = 0;  // suppression-list entries
+  int64_t enrichment_links = 0;
 };
 
 // Checks every invariant. Returns the census, or DataLoss whose message

@@ -77,6 +77,10 @@ void WriteSet::Delete(Table table, std::string key) {
   ops_.push_back({table, true, std::move(key), {}});
 }
 
+void WriteSet::Append(const WriteSet& other) {
+  ops_.insert(ops_.end(), other.ops_.begin(), other.ops_.end());
+}
+
 absl::Status KvStore::Checkpoint(const std::string& dir) {
   return absl::UnimplementedError(
       absl::StrCat("this store cannot write a checkpoint to ", dir));

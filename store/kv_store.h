@@ -32,7 +32,7 @@ enum class Table {
   kConstraints,    // (source, source_id, source, source_id) -> Constraint
   kErasedEntities, // entity_id -> ErasedEntity
   kSuppression,    // SHA-256 hex of an identifier -> SuppressedIdentifier
-  kScores,         // ("opp", id) | ("customer", key) -> stored scores
+  kScores,         // ("opp", id) | ("customer", key) | ("entity", id) -> scores
   kDeliveries,     // (provider, delivery_id) -> Delivery
   kProviderRows,   // (provider, row key, delivery_id) -> ProviderRow
   kProviderIndex,  // (match key, provider, row key, delivery_id) -> ""
@@ -62,6 +62,8 @@ class WriteSet {
 
   void Put(Table table, std::string key, std::string value);
   void Delete(Table table, std::string key);
+  // Adds `other`'s writes after these.
+  void Append(const WriteSet& other);
 
   const std::vector<Op>& ops() const { return ops_; }
   bool empty() const { return ops_.empty(); }

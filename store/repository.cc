@@ -110,6 +110,18 @@ std::string RecordKeyString(const RecordKey& key) {
   return absl::StrCat(key.source(), "/", key.source_id());
 }
 
+std::optional<RecordKey> ParseRecordKey(absl::string_view text) {
+  const size_t slash = text.find('/');
+  if (slash == 0 || slash == absl::string_view::npos ||
+      slash + 1 == text.size()) {
+    return std::nullopt;
+  }
+  RecordKey key;
+  key.set_source(std::string(text.substr(0, slash)));
+  key.set_source_id(std::string(text.substr(slash + 1)));
+  return key;
+}
+
 absl::StatusOr<StoredRecord> Repository::GetRecord(const RecordKey& key) const {
   return GetMessage<StoredRecord>(*view_, Table::kRecords, RecordKeyBytes(key),
                                   absl::StrCat("record ", RecordKeyString(key)));

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,10 @@ RecordKey KeyOf(const SourceRecord& record);
 // "source/source_id", for messages and logs.
 std::string RecordKeyString(const RecordKey& key);
 
+// The key RecordKeyString wrote: split at the first '/'; nullopt unless
+// both sides are non-empty.
+std::optional<RecordKey> ParseRecordKey(absl::string_view text);
+
 // A record indexed under a candidate key, with the entity it belongs to.
 struct Posting {
   RecordKey record;
@@ -38,6 +43,9 @@ class Repository {
  public:
   // `view` is not owned and must outlive the repository.
   explicit Repository(const ReadView* view) : view_(view) {}
+
+  // The view it reads, for tables it has no typed access to.
+  const ReadView& view() const { return *view_; }
 
   // The stored record; NotFound when the key was never ingested.
   absl::StatusOr<StoredRecord> GetRecord(const RecordKey& key) const;
@@ -146,6 +154,8 @@ class RepositoryWrites {
   void DeleteConstraint(const RecordKey& left, const RecordKey& right);
 
   const WriteSet& write_set() const { return writes_; }
+  // For writes to tables this class does not know (enrichment links).
+  WriteSet* mutable_write_set() { return &writes_; }
 
  private:
   WriteSet writes_;
