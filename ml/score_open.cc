@@ -5,10 +5,14 @@
 #include <set>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "ml/customer_rows.h"
 #include "ml/model_registry.h"
 #include "ml/opportunity_store.h"
+#include "store/customer_scores.h"
 #include "store/keys.h"
+#include "store/repository.h"
 
 namespace c360 {
 namespace {
@@ -56,17 +60,29 @@ class BatchWriter {
   WriteSet writes_;
 };
 
-// Every key of the scores table.
-absl::StatusOr<std::set<std::string>> StoredScoreKeys(const ReadView& view) {
+// The rows of the scores table as a run finds them.
+struct StoredRows {
+  // Keys of the opportunity and customer-key rows.
   std::set<std::string> keys;
+  // Entity rows, key -> value.
+  std::map<std::string, std::string> entities;
+};
+
+absl::StatusOr<StoredRows> ReadStoredRows(const ReadView& view) {
+  StoredRows rows;
+  const std::string entity_prefix = EntityScoresPrefix();
   absl::Status status =
-      view.Scan(Table::kScores, "", "", [&](absl::string_view key,
-                                            absl::string_view) {
-        keys.emplace(key);
-        return true;
-      });
+      view.Scan(Table::kScores, "", "",
+                [&](absl::string_view key, absl::string_view value) {
+                  if (absl::StartsWith(key, entity_prefix)) {
+                    rows.entities.emplace(key, value);
+                  } else {
+                    rows.keys.emplace(key);
+                  }
+                  return true;
+                });
   if (!status.ok()) return status;
-  return keys;
+  return rows;
 }
 
 // The scorer of each stage that has open opportunities, by ModelStage;
@@ -78,7 +94,8 @@ absl::StatusOr<std::vector<StageScorer>> LoadNeededScorers(
   for (ModelStage stage : kAllStages) {
     bool needed = false;
     for (const Opportunity& opp : all) {
-      needed = needed || (opp.outcome() == OUTCOME_OPEN && StageOf(opp) == stage);
+      needed =
+          needed || (opp.outcome() == OUTCOME_OPEN && StageOf(opp) == stage);
     }
     if (!needed) continue;
     absl::StatusOr<StageScorer> loaded =
@@ -87,21 +104,6 @@ absl::StatusOr<std::vector<StageScorer>> LoadNeededScorers(
     scorers[static_cast<int>(stage)] = *std::move(loaded);
   }
   return scorers;
-}
-
-void AddToCustomer(const Opportunity& opp, double hit_rate,
-                   CustomerScores* customer) {
-  customer->set_customer_key(opp.customer_id());
-  customer->set_open_opportunities(customer->open_opportunities() + 1);
-  customer->set_expected_value(customer->expected_value() +
-                               hit_rate * opp.price());
-  if (opp.has_cost()) {
-    customer->set_expected_profit(customer->expected_profit() +
-                                  hit_rate * (opp.price() - opp.cost()));
-  } else {
-    customer->set_without_cost(customer->without_cost() + 1);
-  }
-  customer->add_opportunity_ids(opp.opportunity_id());
 }
 
 StoredOpportunityScore ToStored(const Opportunity& opp,
@@ -119,6 +121,66 @@ StoredOpportunityScore ToStored(const Opportunity& opp,
   FactorsToProto(score.negative, stored.mutable_negative_factors());
   stored.set_price(opp.price());
   return stored;
+}
+
+// Stores the rows of the customer keys that name no entity, stamped `now`,
+// and deletes the `stale` opportunity and customer-key rows: those no
+// write of this run replaced.
+absl::Status ReplaceKeyRows(const std::map<std::string, CustomerScores>& rows,
+                            const google::protobuf::Timestamp& now,
+                            std::set<std::string>* stale, BatchWriter* writer) {
+  for (const auto& [key, scores] : rows) {
+    CustomerScores row = scores;
+    *row.mutable_scored_at() = now;
+    std::string row_key = CustomerScoresKey(key);
+    stale->erase(row_key);
+    absl::Status put = writer->Put(std::move(row_key), row.SerializeAsString());
+    if (!put.ok()) return put;
+  }
+  for (const std::string& key : *stale) {
+    absl::Status deleted = writer->Delete(key);
+    if (!deleted.ok()) return deleted;
+  }
+  return writer->Flush();
+}
+
+// The row of a customer key that names no entity; NotFound when none.
+absl::StatusOr<CustomerScores> ReadKeyRow(const ReadView& view,
+                                          absl::string_view customer_key) {
+  absl::StatusOr<std::string> row =
+      view.Get(Table::kScores, CustomerScoresKey(customer_key));
+  if (!row.ok()) return row.status();
+  CustomerScores scores;
+  if (!scores.ParseFromString(*row)) {
+    return absl::DataLossError(absl::StrCat(
+        "unparsable stored scores of customer '", customer_key, "'"));
+  }
+  return scores;
+}
+
+// The stored scores of `customer_key`: its entity's when it resolves to
+// one, else its own row.
+absl::StatusOr<CustomerScores> StoredCustomer(const ReadView& view,
+                                              absl::string_view customer_key) {
+  const Repository repo(&view);
+  absl::StatusOr<std::string> entity = ResolveCustomerKey(repo, customer_key);
+  if (!entity.ok() && !absl::IsNotFound(entity.status())) {
+    return entity.status();
+  }
+  absl::StatusOr<CustomerScores> scores;
+  if (entity.ok()) {
+    absl::StatusOr<EntityState> state = repo.GetEntity(*entity);
+    if (!state.ok()) return state.status();
+    scores = ReadEntityScores(view, *entity, state->aliases());
+  } else {
+    scores = ReadKeyRow(view, customer_key);
+  }
+  if (absl::IsNotFound(scores.status())) {
+    return absl::NotFoundError(absl::StrCat("no stored scores of customer '",
+                                            customer_key,
+                                            "': run `c360 ml score-open`"));
+  }
+  return scores;
 }
 
 }  // namespace
@@ -162,18 +224,20 @@ std::string CustomerScoresKey(absl::string_view customer_key) {
 }
 
 absl::StatusOr<ScoreOpenSummary> ScoreOpenOpportunities(
-    KvStore* store, absl::Time now, const ScoreOpenOptions& options) {
+    KvStore* store, absl::Time now,
+    const EntityScoresWriter& write_entity_scores,
+    const ScoreOpenOptions& options) {
   absl::StatusOr<std::vector<Opportunity>> all = LoadOpportunities(*store);
   if (!all.ok()) return all.status();
   absl::StatusOr<std::vector<StageScorer>> scorers =
       LoadNeededScorers(store, *all, options.scorer);
   if (!scorers.ok()) return scorers.status();
-  absl::StatusOr<std::set<std::string>> stale = StoredScoreKeys(*store);
-  if (!stale.ok()) return stale.status();
+  absl::StatusOr<StoredRows> stored = ReadStoredRows(*store);
+  if (!stored.ok()) return stored.status();
 
   ScoreOpenSummary summary;
   std::vector<int64_t> uses(scorers->size());
-  std::map<std::string, CustomerScores> customers;
+  CustomerRows customers(store);
   BatchWriter writer(store, options.batch_size);
   for (const Opportunity& opp : *all) {
     if (opp.outcome() != OUTCOME_OPEN) continue;
@@ -186,7 +250,7 @@ absl::StatusOr<ScoreOpenSummary> ScoreOpenOpportunities(
     }
     if (!score.ok()) return score.status();
     std::string key = OpportunityScoreKey(opp.opportunity_id());
-    stale->erase(key);
+    stored->keys.erase(key);
     absl::Status put = writer.Put(
         std::move(key), ToStored(opp, *score, model, now).SerializeAsString());
     if (!put.ok()) return put;
@@ -194,27 +258,26 @@ absl::StatusOr<ScoreOpenSummary> ScoreOpenOpportunities(
     ++uses[stage];
     if (opp.customer_id().empty()) {
       ++summary.without_customer;
-    } else {
-      AddToCustomer(opp, score->hit_rate, &customers[opp.customer_id()]);
+      continue;
     }
+    absl::Status added = customers.Add(opp, score->hit_rate);
+    if (!added.ok()) return added;
   }
-  for (auto& [key, customer] : customers) {
-    SetTimestamp(now, customer.mutable_scored_at());
-    std::string row_key = CustomerScoresKey(key);
-    stale->erase(row_key);
-    absl::Status put = writer.Put(std::move(row_key),
-                                  customer.SerializeAsString());
-    if (!put.ok()) return put;
-  }
-  for (const std::string& key : *stale) {
-    absl::Status deleted = writer.Delete(key);
-    if (!deleted.ok()) return deleted;
-  }
-  absl::Status flushed = writer.Flush();
-  if (!flushed.ok()) return flushed;
+  google::protobuf::Timestamp stamp;
+  SetTimestamp(now, &stamp);
+  absl::Status replaced =
+      ReplaceKeyRows(customers.by_key(), stamp, &stored->keys, &writer);
+  if (!replaced.ok()) return replaced;
+  absl::StatusOr<EntityRowsUpdate> entities = UpdateEntityRows(
+      *store, customers.by_entity(), std::move(stored->entities), stamp,
+      options.batch_size, write_entity_scores);
+  if (!entities.ok()) return entities.status();
 
-  summary.customers = static_cast<int64_t>(customers.size());
-  summary.removed = static_cast<int64_t>(stale->size());
+  summary.customers = static_cast<int64_t>(customers.by_key().size());
+  summary.entities = static_cast<int64_t>(customers.by_entity().size());
+  summary.entities_changed = entities->announced;
+  summary.removed =
+      static_cast<int64_t>(stored->keys.size()) + entities->deleted;
   for (size_t i = 0; i < scorers->size(); ++i) {
     if (uses[i] == 0) continue;
     summary.by_model.push_back(
@@ -225,27 +288,18 @@ absl::StatusOr<ScoreOpenSummary> ScoreOpenOpportunities(
 
 absl::StatusOr<GetCustomerScoresResponse> ReadCustomerScores(
     const ReadView& view, absl::string_view customer_key) {
-  absl::StatusOr<std::string> row =
-      view.Get(Table::kScores, CustomerScoresKey(customer_key));
-  if (absl::IsNotFound(row.status())) {
-    return absl::NotFoundError(
-        absl::StrCat("no stored scores of customer '", customer_key,
-                     "': run `c360 ml score-open`"));
-  }
-  if (!row.ok()) return row.status();
+  absl::StatusOr<CustomerScores> customer = StoredCustomer(view, customer_key);
+  if (!customer.ok()) return customer.status();
   GetCustomerScoresResponse response;
-  if (!response.mutable_customer()->ParseFromString(*row)) {
-    return absl::DataLossError(absl::StrCat(
-        "unparsable stored scores of customer '", customer_key, "'"));
-  }
+  *response.mutable_customer() = *std::move(customer);
   for (const std::string& id : response.customer().opportunity_ids()) {
     absl::StatusOr<std::string> opp =
         view.Get(Table::kScores, OpportunityScoreKey(id));
     if (!opp.ok() && !absl::IsNotFound(opp.status())) return opp.status();
     if (!opp.ok() || !response.add_opportunities()->ParseFromString(*opp)) {
-      return absl::DataLossError(absl::StrCat(
-          "stored score of opportunity '", id, "' of customer '",
-          customer_key, "' is missing or unparsable"));
+      return absl::DataLossError(
+          absl::StrCat("stored score of opportunity '", id, "' of customer '",
+                       customer_key, "' is missing or unparsable"));
     }
   }
   return response;

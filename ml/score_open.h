@@ -1,8 +1,12 @@
 // Stored scores of the open pipeline: every open opportunity scored by its
 // stage's published model, and per customer the expected value of its open
-// opportunities. Both live in Table::kScores (docs/storage.md):
+// opportunities. A customer key that resolves to an entity
+// (store/customer_scores.h ResolveCustomerKey) counts for that live entity,
+// whose profile shows the scores; any other key keeps a row of its own. All
+// live in Table::kScores (docs/storage.md):
 //   EncodeKey({"opp", opportunity_id})   -> StoredOpportunityScore
-//   EncodeKey({"customer", customer_key}) -> CustomerScores
+//   EncodeKey({"customer", customer_key}) -> CustomerScores (unresolved key)
+//   EncodeKey({"entity", entity_id})      -> CustomerScores (live entity)
 // and never in the opportunities table, which LoadOpportunities reads whole.
 #ifndef C360_ML_SCORE_OPEN_H_
 #define C360_ML_SCORE_OPEN_H_
@@ -18,6 +22,7 @@
 #include "c360/opportunity.pb.h"
 #include "c360/scoring.pb.h"
 #include "google/protobuf/repeated_ptr_field.h"
+#include "ml/customer_rows.h"
 #include "ml/scorer.h"
 #include "ml/stages.h"
 #include "store/kv_store.h"
@@ -50,7 +55,7 @@ std::string CustomerScoresKey(absl::string_view customer_key);
 
 struct ScoreOpenOptions {
   ScorerOptions scorer;
-  // Writes per commit.
+  // Writes per commit; entities per EntityScoresWriter call.
   int batch_size = 1000;
 };
 
@@ -68,10 +73,14 @@ struct ScoreOpenSummary {
   int64_t without_customer = 0;
   // Open opportunities left unscored because their price is not positive.
   int64_t skipped = 0;
-  // CustomerScores stored.
+  // CustomerScores stored under customer keys that name no entity.
   int64_t customers = 0;
+  // CustomerScores stored under live entities.
+  int64_t entities = 0;
+  // Entities announced (ENTITY_SCORED) because their scores changed.
+  int64_t entities_changed = 0;
   // Stored scores deleted because their opportunity or customer is no
-  // longer open.
+  // longer open, or their entity was merged away.
   int64_t removed = 0;
   // Per model that scored, at-creation first.
   std::vector<ModelUse> by_model;
@@ -80,18 +89,23 @@ struct ScoreOpenSummary {
 // Scores every open opportunity in `store` with its stage's published
 // model (the same Scorer::Explain as ScoringService.ScoreOpportunity),
 // stores a StoredOpportunityScore per opportunity and a CustomerScores per
-// customer key, all stamped `now`, and deletes every other stored score,
-// in commits of options.batch_size writes (a crash midway leaves a mix of
-// old and new scores; the next run repairs it). FailedPrecondition, with
-// nothing stored, while a stage with open opportunities has no published
-// model; DataLoss for an unparsable stored opportunity.
+// live entity and per unresolved customer key, all stamped `now`, and
+// deletes every other stored score, in commits of options.batch_size writes
+// (a crash midway leaves a mix of old and new scores; the next run repairs
+// it). Entity rows go through `write_entity_scores`, only those that differ
+// from the stored ones in more than scored_at, so that an entity is
+// announced only when its scores changed. FailedPrecondition, with nothing
+// stored, while a stage with open opportunities has no published model;
+// DataLoss for an unparsable stored opportunity.
 absl::StatusOr<ScoreOpenSummary> ScoreOpenOpportunities(
     KvStore* store, absl::Time now,
+    const EntityScoresWriter& write_entity_scores,
     const ScoreOpenOptions& options = ScoreOpenOptions());
 
 // The stored CustomerScores of `customer_key` and the stored score of each
-// of its opportunities. NotFound when none are stored, DataLoss for an
-// unparsable or missing stored score.
+// of its opportunities: for a key that resolves to an entity, the entity's
+// (ReadEntityScores, keyed by the entity id). NotFound when none are
+// stored, DataLoss for an unparsable or missing stored score.
 absl::StatusOr<GetCustomerScoresResponse> ReadCustomerScores(
     const ReadView& view, absl::string_view customer_key);
 

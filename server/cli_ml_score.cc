@@ -17,6 +17,7 @@
 #include "server/commands.h"
 #include "server/json_text.h"
 #include "server/runtime.h"
+#include "server/scored_entities.h"
 #include "server/scoring_service.h"
 
 namespace c360 {
@@ -74,6 +75,8 @@ std::string SummaryJson(const ScoreOpenSummary& summary, double seconds) {
       ", \"without_customer\": ", summary.without_customer,
       ", \"skipped\": ", summary.skipped,
       ", \"customers\": ", summary.customers,
+      ", \"entities\": ", summary.entities,
+      ", \"entities_changed\": ", summary.entities_changed,
       ", \"removed\": ", summary.removed,
       ", \"seconds\": ", seconds, ", \"by_model\": [",
       absl::StrJoin(models, ", "), "]}");
@@ -87,14 +90,21 @@ int RunMlScoreOpen(int argc, char** argv) {
       "Scores every open opportunity with its stage's published model and "
       "stores its hit rate, grade and factors, and per customer the "
       "expected value (sum of hit rate x price) and profit of its open "
-      "pipeline, replacing earlier scores (table scores). Prints a JSON "
-      "summary.");
+      "pipeline, replacing earlier scores (table scores). A customer key "
+      "that names an entity (its id or a record's source/source_id) counts "
+      "for the entity: its profile shows the scores, and each entity whose "
+      "scores changed gets an ENTITY_SCORED change. Prints a JSON summary.");
   if (auto exit = ParseArgs(args, "ml score-open", argc, argv)) return *exit;
   auto runtime = OpenLocalStore(args);
   if (!runtime.ok()) return Fail("ml score-open", runtime.status());
   const absl::Time start = absl::Now();
-  auto summary = ScoreOpenOpportunities(&(*runtime)->store(), start);
+  Runtime& local = **runtime;
+  auto summary = ScoreOpenOpportunities(
+      &local.store(), start,
+      AnnounceEntityScores(&local.store(), &local.resolver()));
   if (!summary.ok()) return Fail("ml score-open", summary.status());
+  absl::StatusOr<int64_t> refreshed = local.RefreshProfiles();
+  if (!refreshed.ok()) return Fail("ml score-open", refreshed.status());
   std::printf("%s\n",
               SummaryJson(*summary, absl::ToDoubleSeconds(absl::Now() - start))
                   .c_str());
