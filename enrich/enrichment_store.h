@@ -1,17 +1,21 @@
 // Typed access to purchased data in the store: deliveries, their rows, the
-// index that matches new records to rows, and the links from records to the
-// rows that apply to them (docs/storage.md, tables deliveries,
-// provider_rows, provider_index, enrichment_links).
+// index that matches new records to company rows, and the links from
+// records to the rows that apply to them (docs/storage.md, tables
+// deliveries, provider_rows, provider_index, enrichment_links; keys in
+// store/enrichment_keys.h).
 //
 // A row applies to a record through a link (record, provider, row key,
 // delivery). Which delivery's row counts for a (provider, row key) is
 // decided when a profile is read: the newest delivery of that provider that
-// holds the key and is not withdrawn. So a newer delivery supersedes an
+// holds the key and is neither withdrawn nor unfinished (a delivery is
+// visible once its Delivery entry is written, in the import's last write).
+// So a newer delivery supersedes an
 // older one key by key, and re-activating an older delivery (withdrawing the
 // newer ones) brings its rows back without rewriting any link.
 #ifndef C360_ENRICH_ENRICHMENT_STORE_H_
 #define C360_ENRICH_ENRICHMENT_STORE_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,20 +23,10 @@
 #include "absl/strings/string_view.h"
 #include "c360/enrichment.pb.h"
 #include "c360/record.pb.h"
+#include "store/enrichment_keys.h"
 #include "store/kv_store.h"
 
 namespace c360 {
-
-// Keys of the enrichment tables.
-std::string DeliveryKey(absl::string_view provider,
-                        absl::string_view delivery_id);
-std::string ProviderRowKey(absl::string_view provider,
-                           absl::string_view row_key,
-                           absl::string_view delivery_id);
-std::string EnrichmentLinkKey(const RecordKey& record,
-                              absl::string_view provider,
-                              absl::string_view row_key,
-                              absl::string_view delivery_id);
 
 // The provider's deliveries, oldest first; empty for an unknown provider.
 absl::StatusOr<std::vector<Delivery>> Deliveries(const ReadView& view,
@@ -41,12 +35,38 @@ absl::StatusOr<std::vector<Delivery>> Deliveries(const ReadView& view,
 // Every delivery of every provider, by provider then oldest first.
 absl::StatusOr<std::vector<Delivery>> AllDeliveries(const ReadView& view);
 
+// The stored row; NotFound when there is none.
+absl::StatusOr<ProviderRow> GetProviderRow(const ReadView& view,
+                                           absl::string_view provider,
+                                           absl::string_view row_key,
+                                           absl::string_view delivery_id);
+
+// A provider row a record is linked to.
+struct LinkedRow {
+  std::string provider;
+  std::string row_key;
+  std::string delivery_id;
+  // The link's key in Table::kEnrichmentLinks.
+  std::string link_key;
+};
+
+// Visits the record's links in key order until `visit` returns false.
+absl::Status ScanRecordLinks(const ReadView& view, const RecordKey& record,
+                             const std::function<bool(const LinkedRow&)>& visit);
+
 // The rows that apply to any of `records` (the members of one entity): for
-// each linked (provider, row key), the row of the newest delivery that holds
-// the key and is not withdrawn, provided that row is linked to one of the
+// each linked (provider, row key), the row of the newest visible delivery
+// that holds the key, provided that row is linked to one of the
 // records. Ordered by provider, then row key.
 absl::StatusOr<std::vector<ProviderRow>> EffectiveProviderRows(
     const ReadView& view, const std::vector<RecordKey>& records);
+
+// The keys under which a company is found in the provider index, for a
+// company row's identity and for a record alike: "bid:" + the canonical
+// business id (enrich/business_id.h) when it is valid, and "org:" + the
+// normalized company name + "|" + the first address's postcode when both
+// are there.
+std::vector<std::string> CompanyMatchKeys(const SourceRecord& record);
 
 }  // namespace c360
 

@@ -1,87 +1,63 @@
 #include "enrich/golden_profile.h"
 
 #include <algorithm>
+#include <functional>
+#include <map>
 #include <utility>
 
-#include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "enrich/enrichment_store.h"
+#include "enrich/survivorship.h"
 #include "google/protobuf/util/time_util.h"
 #include "resolver/normalize.h"
+#include "store/customer_scores.h"
 #include "store/repository.h"
 
 namespace c360 {
 namespace {
 
-using google::protobuf::Timestamp;
-using google::protobuf::util::TimeUtil;
-
-// One observed value of an attribute.
-template <typename Value>
-struct Observation {
-  Value value;
-  const StoredRecord* source;
-};
-
-// Groups observations by normalized key and ranks the groups by a rule.
+// The candidates of one attribute, each with the typed value it stands for.
 template <typename Value>
 class Votes {
  public:
-  void Add(const std::string& key, Value value, const StoredRecord* source) {
-    if (key.empty()) return;
-    auto [it, inserted] = index_.try_emplace(key, groups_.size());
-    if (inserted) groups_.emplace_back();
-    groups_[it->second].push_back({std::move(value), source});
+  // Ignores a value without a normalized key or a display form.
+  void Add(std::string key, Value value, std::string display,
+           const Provenance& origin, int completeness) {
+    if (key.empty() || display.empty()) return;
+    candidates_.push_back(
+        {std::move(display), std::move(key), origin, completeness});
+    values_.push_back(std::move(value));
   }
 
-  // Winner first. Each group is represented by its most recent observation.
-  std::vector<std::pair<Observation<Value>, int>> Ranked(
-      bool most_frequent) const {
-    std::vector<std::pair<Observation<Value>, int>> ranked;
-    for (const auto& group : groups_) {
-      const Observation<Value>* latest = &group.front();
-      for (const auto& o : group) {
-        if (Observed(o) > Observed(*latest)) latest = &o;
-      }
-      ranked.emplace_back(*latest, static_cast<int>(group.size()));
-    }
-    std::stable_sort(ranked.begin(), ranked.end(), [&](const auto& a, const auto& b) {
-      if (most_frequent && a.second != b.second) return a.second > b.second;
-      return Observed(a.first) > Observed(b.first);
-    });
-    return ranked;
+  const std::vector<SurvivorshipCandidate>& candidates() const {
+    return candidates_;
   }
+  const Value& value(size_t index) const { return values_[index]; }
 
  private:
-  static const Timestamp& Observed(const Observation<Value>& o) {
-    return o.source->record().observed_at();
-  }
-
-  absl::flat_hash_map<std::string, size_t> index_;
-  std::vector<std::vector<Observation<Value>>> groups_;
+  std::vector<SurvivorshipCandidate> candidates_;
+  std::vector<Value> values_;
 };
 
-template <typename Value>
-Provenance ProvenanceOf(const std::pair<Observation<Value>, int>& winner,
-                        bool most_frequent) {
-  Provenance provenance;
-  *provenance.mutable_record() = KeyOf(winner.first.source->record());
-  *provenance.mutable_observed_at() =
-      winner.first.source->record().observed_at();
-  provenance.set_rule(most_frequent ? "most_frequent" : "most_recent");
-  provenance.set_support(winner.second);
-  return provenance;
+Provenance RecordOrigin(const SourceRecord& record) {
+  Provenance origin;
+  *origin.mutable_record() = KeyOf(record);
+  *origin.mutable_observed_at() = record.observed_at();
+  return origin;
 }
 
-// Fills one GoldenValue per ranked group (or only the winner).
-void FillValues(const Votes<std::string>& votes, bool most_frequent,
-                const std::function<GoldenValue*()>& next, bool all) {
-  for (const auto& ranked : votes.Ranked(most_frequent)) {
-    GoldenValue* golden = next();
-    golden->set_value(ranked.first.value);
-    *golden->mutable_provenance() = ProvenanceOf(ranked, most_frequent);
-    if (!all) return;
-  }
+// A provider value is observed when it was delivered; its record is the
+// row (source = provider, source_id = row key).
+Provenance ProviderOrigin(const ProviderRow& row) {
+  Provenance origin;
+  *origin.mutable_record() = KeyOf(row.identity());
+  *origin.mutable_observed_at() = row.delivered_at();
+  origin.set_provider(row.provider());
+  origin.set_delivery_id(row.delivery_id());
+  return origin;
 }
 
 std::string DisplayName(const PersonName& name) {
@@ -93,87 +69,257 @@ std::string DisplayName(const PersonName& name) {
   return absl::StrJoin(parts, " ");
 }
 
-void FillNames(const std::vector<StoredRecord>& members, Profile* profile) {
-  Votes<PersonName> names;
-  for (const StoredRecord& m : members) {
-    for (const PersonName& name : m.record().names()) {
-      names.Add(NormalizeName(DisplayName(name)), name, &m);
-    }
+// "Mannerheimintie 12 B, 00100 Helsinki, FI": an address as one line.
+std::string AddressLine(const PostalAddress& a) {
+  std::vector<std::string> parts;
+  for (std::string part :
+       {absl::StrCat(a.street(), " ", a.house_number()),
+        absl::StrCat(a.postcode(), " ", a.city()), a.country()}) {
+    absl::StripAsciiWhitespace(&part);
+    if (!part.empty()) parts.push_back(std::move(part));
   }
-  auto ranked = names.Ranked(false);
-  if (ranked.empty()) return;
-  Provenance provenance = ProvenanceOf(ranked.front(), false);
-  const PersonName& winner = ranked.front().first.value;
-  auto set = [&](GoldenValue* golden, const std::string& value) {
-    if (value.empty()) return;
-    golden->set_value(value);
-    *golden->mutable_provenance() = provenance;
-  };
-  set(profile->mutable_name(), DisplayName(winner));
-  set(profile->mutable_given_name(), winner.given());
-  set(profile->mutable_family_name(), winner.family());
+  return absl::StrJoin(parts, ", ");
 }
 
-void FillContacts(const std::vector<StoredRecord>& members,
-                  const RegionForSource& region_for, Profile* profile) {
-  Votes<std::string> emails, phones, birth_dates, organizations, business_ids;
-  for (const StoredRecord& m : members) {
-    const SourceRecord& r = m.record();
+int FilledParts(const PostalAddress& a) {
+  int filled = 0;
+  for (const std::string* p : {&a.street(), &a.house_number(), &a.postcode(),
+                               &a.city(), &a.country()}) {
+    filled += !p->empty();
+  }
+  return filled;
+}
+
+// "granted" or "denied" for a consent statement, "" for anything else.
+std::string ConsentValue(absl::string_view text) {
+  const std::string value =
+      absl::AsciiStrToLower(absl::StripAsciiWhitespace(text));
+  for (const char* yes : {"granted", "yes", "true", "1", "opt-in"}) {
+    if (value == yes) return "granted";
+  }
+  for (const char* no :
+       {"denied", "no", "false", "0", "opt-out", "withdrawn"}) {
+    if (value == no) return "denied";
+  }
+  return "";
+}
+
+// The purpose of a consent attribute ("consent.marketing",
+// "consent_marketing"), "" for any other attribute.
+std::string ConsentPurpose(absl::string_view attribute) {
+  for (absl::string_view prefix : {"consent.", "consent_"}) {
+    if (absl::StartsWith(attribute, prefix)) {
+      return absl::AsciiStrToLower(attribute.substr(prefix.size()));
+    }
+  }
+  return "";
+}
+
+// How many of an attribute's ranked values the profile keeps.
+enum class Kept { kOne, kAll };
+
+// Collects every attribute's candidates, then ranks them by the rules and
+// fills the profile.
+class ProfileBuilder {
+ public:
+  ProfileBuilder(const SurvivorshipRules& rules,
+                 const RegionForSource& region_for, bool include_candidates,
+                 Profile* profile)
+      : rules_(rules),
+        region_for_(region_for),
+        include_candidates_(include_candidates),
+        profile_(profile) {}
+
+  void AddRecord(const StoredRecord& member) {
+    const Provenance origin = RecordOrigin(member.record());
+    AddIdentity(member.record(), origin);
+    for (const auto& [attribute, text] : member.record().attributes()) {
+      const std::string purpose = ConsentPurpose(attribute);
+      const std::string value = ConsentValue(text);
+      if (purpose.empty() || value.empty()) continue;
+      consents_[purpose].Add(value, value, value, origin, 1);
+    }
+  }
+
+  void AddProviderRow(const ProviderRow& row) {
+    const Provenance origin = ProviderOrigin(row);
+    // A company row's other identity values (its address above all) are
+    // the company's, not the person's.
+    if (row.kind() == COMPANY) AddOrganization(row.identity(), origin);
+    if (row.kind() == PERSON) AddIdentity(row.identity(), origin);
+    for (const auto& [attribute, value] : row.attributes()) {
+      enrichment_[attribute].Add(value, value, value, origin, 1);
+    }
+  }
+
+  void Finish() {
+    FillName();
+    FillAll("birth_date", birth_dates_, Kept::kOne,
+            [&] { return profile_->mutable_birth_date(); });
+    FillAll("email", emails_, Kept::kAll,
+            [&] { return profile_->add_emails(); });
+    FillAll("phone", phones_, Kept::kAll,
+            [&] { return profile_->add_phones(); });
+    for (const RankedValue& r : Decide("address", addresses_, Kept::kAll)) {
+      GoldenAddress* golden = profile_->add_addresses();
+      *golden->mutable_address() = addresses_.value(r.representative);
+      *golden->mutable_provenance() = r.provenance;
+    }
+    FillAll("organization", organizations_, Kept::kOne,
+            [&] { return profile_->mutable_organization(); });
+    FillAll("business_id", business_ids_, Kept::kOne,
+            [&] { return profile_->mutable_business_id(); });
+    for (const RankedValue& r : Decide("social_handle", handles_, Kept::kAll)) {
+      GoldenSocialHandle* golden = profile_->add_social_handles();
+      *golden->mutable_handle() = handles_.value(r.representative);
+      *golden->mutable_provenance() = r.provenance;
+    }
+    FillNamed("enrichment.", enrichment_, profile_->mutable_enrichment());
+    FillNamed("consent.", consents_, profile_->mutable_consents());
+  }
+
+ private:
+  using Named = std::map<std::string, Votes<std::string>>;
+
+  // Names, birth date, contacts, addresses, handles and organization of a
+  // member record or a person row.
+  void AddIdentity(const SourceRecord& r, const Provenance& origin) {
+    for (const PersonName& name : r.names()) {
+      const std::string display = DisplayName(name);
+      const std::string key = NormalizeName(display);
+      names_.Add(key, name, display, origin, NameTokens(key).size());
+    }
+    const std::string& date = r.birth_date();
+    birth_dates_.Add(date, date, date, origin,
+                     1 + std::count(date.begin(), date.end(), '-'));
     for (const std::string& email : r.emails()) {
       absl::StatusOr<std::string> normalized = NormalizeEmail(email);
-      if (normalized.ok()) emails.Add(CanonicalEmail(*normalized), *normalized, &m);
+      if (!normalized.ok()) continue;
+      emails_.Add(CanonicalEmail(*normalized), *normalized, *normalized, origin,
+                  1);
     }
-    const std::string& region = r.addresses().empty() || r.addresses(0).country().empty()
-                                    ? region_for(r.source())
-                                    : r.addresses(0).country();
+    const std::string& region =
+        r.addresses().empty() || r.addresses(0).country().empty()
+            ? region_for_(r.source())
+            : r.addresses(0).country();
     for (const std::string& phone : r.phones()) {
       absl::StatusOr<std::string> e164 = NormalizePhone(phone, region);
-      phones.Add(e164.ok() ? *e164 : phone, e164.ok() ? *e164 : phone, &m);
+      const std::string& value = e164.ok() ? *e164 : phone;
+      phones_.Add(value, value, value, origin, 1);
     }
-    birth_dates.Add(r.birth_date(), r.birth_date(), &m);
-    organizations.Add(NormalizeName(r.organization()), r.organization(), &m);
-    business_ids.Add(NormalizeBusinessId(r.business_id()), r.business_id(), &m);
+    for (const PostalAddress& a : r.addresses()) {
+      addresses_.Add(absl::StrCat(NormalizePostcode(a.postcode()), "|",
+                                  NormalizeName(absl::StrCat(a.street(), " ",
+                                                             a.house_number())),
+                                  "|", NormalizeName(a.city())),
+                     a, AddressLine(a), origin, FilledParts(a));
+    }
+    for (const SocialHandle& h : r.social_handles()) {
+      handles_.Add(absl::StrCat(h.platform(), ":", NormalizeHandle(h.handle())),
+                   h, absl::StrCat(h.platform(), ":", h.handle()), origin,
+                   1 + !h.display_name().empty());
+    }
+    AddOrganization(r, origin);
   }
-  FillValues(emails, true, [&] { return profile->add_emails(); }, true);
-  FillValues(phones, true, [&] { return profile->add_phones(); }, true);
-  FillValues(birth_dates, true, [&] { return profile->mutable_birth_date(); }, false);
-  FillValues(organizations, false, [&] { return profile->mutable_organization(); }, false);
-  FillValues(business_ids, false, [&] { return profile->mutable_business_id(); }, false);
-}
 
-void FillAddressesAndHandles(const std::vector<StoredRecord>& members,
-                             Profile* profile) {
-  Votes<PostalAddress> addresses;
-  Votes<SocialHandle> handles;
-  for (const StoredRecord& m : members) {
-    for (const PostalAddress& a : m.record().addresses()) {
-      addresses.Add(absl::StrCat(NormalizePostcode(a.postcode()), "|",
-                                 NormalizeName(absl::StrCat(a.street(), " ",
-                                                            a.house_number())),
-                                 "|", NormalizeName(a.city())),
-                    a, &m);
+  void AddOrganization(const SourceRecord& r, const Provenance& origin) {
+    organizations_.Add(NormalizeName(r.organization()), r.organization(),
+                       r.organization(), origin, 1);
+    business_ids_.Add(NormalizeBusinessId(r.business_id()), r.business_id(),
+                      r.business_id(), origin, 1);
+  }
+
+  // Ranks an attribute's candidates and lists them when asked; returns the
+  // values that make the profile.
+  template <typename Value>
+  std::vector<RankedValue> Decide(const std::string& attribute,
+                                  const Votes<Value>& votes, Kept kept) {
+    Ranking ranking =
+        RankCandidates(RuleFor(rules_, attribute), votes.candidates());
+    const size_t size = kept == Kept::kAll
+                            ? ranking.ranked.size()
+                            : std::min<size_t>(1, ranking.ranked.size());
+    if (include_candidates_ && !votes.candidates().empty()) {
+      AttributeCandidates* listed = profile_->add_candidates();
+      listed->set_attribute(attribute);
+      for (size_t i = 0; i < ranking.ranked.size(); ++i) {
+        List(votes.candidates(), ranking.ranked[i], i < size, listed);
+      }
+      for (const RankedValue& r : ranking.left_out) {
+        List(votes.candidates(), r, false, listed);
+      }
     }
-    for (const SocialHandle& h : m.record().social_handles()) {
-      handles.Add(absl::StrCat(h.platform(), ":", NormalizeHandle(h.handle())), h, &m);
+    ranking.ranked.resize(size);
+    return std::move(ranking.ranked);
+  }
+
+  static void List(const std::vector<SurvivorshipCandidate>& candidates,
+                   const RankedValue& ranked, bool chosen,
+                   AttributeCandidates* listed) {
+    Candidate* c = listed->add_candidates();
+    c->set_value(candidates[ranked.representative].value);
+    *c->mutable_provenance() = ranked.provenance;
+    c->set_chosen(chosen);
+    c->set_decided_by(ranked.decided_by);
+  }
+
+  // One GoldenValue per kept value of a string attribute.
+  void FillAll(const std::string& attribute, const Votes<std::string>& votes,
+               Kept kept, const std::function<GoldenValue*()>& next) {
+    for (const RankedValue& r : Decide(attribute, votes, kept)) {
+      GoldenValue* golden = next();
+      golden->set_value(votes.value(r.representative));
+      *golden->mutable_provenance() = r.provenance;
     }
   }
-  for (const auto& ranked : addresses.Ranked(false)) {
-    GoldenAddress* golden = profile->add_addresses();
-    *golden->mutable_address() = ranked.first.value;
-    *golden->mutable_provenance() = ProvenanceOf(ranked, false);
+
+  // The winning name gives the display, given and family name alike.
+  void FillName() {
+    std::vector<RankedValue> ranked = Decide("name", names_, Kept::kOne);
+    if (ranked.empty()) return;
+    const PersonName& winner = names_.value(ranked[0].representative);
+    auto set = [&](GoldenValue* golden, const std::string& value) {
+      if (value.empty()) return;
+      golden->set_value(value);
+      *golden->mutable_provenance() = ranked[0].provenance;
+    };
+    set(profile_->mutable_name(), DisplayName(winner));
+    set(profile_->mutable_given_name(), winner.given());
+    set(profile_->mutable_family_name(), winner.family());
   }
-  for (const auto& ranked : handles.Ranked(true)) {
-    GoldenSocialHandle* golden = profile->add_social_handles();
-    *golden->mutable_handle() = ranked.first.value;
-    *golden->mutable_provenance() = ProvenanceOf(ranked, true);
+
+  // One NamedGoldenValue per name, by name; the rule is `prefix` + name.
+  void FillNamed(absl::string_view prefix, const Named& named,
+                 google::protobuf::RepeatedPtrField<NamedGoldenValue>* out) {
+    for (const auto& [name, votes] : named) {
+      FillAll(absl::StrCat(prefix, name), votes, Kept::kOne, [&] {
+        NamedGoldenValue* value = out->Add();
+        value->set_name(name);
+        return value->mutable_value();
+      });
+    }
   }
-}
+
+  const SurvivorshipRules& rules_;
+  const RegionForSource& region_for_;
+  const bool include_candidates_;
+  Profile* profile_;
+  Votes<PersonName> names_;
+  Votes<std::string> birth_dates_, emails_, phones_, organizations_,
+      business_ids_;
+  Votes<PostalAddress> addresses_;
+  Votes<SocialHandle> handles_;
+  Named enrichment_, consents_;
+};
 
 }  // namespace
 
 Profile BuildProfile(const EntityState& entity,
                      const std::vector<StoredRecord>& members,
-                     const RegionForSource& region_for) {
+                     const std::vector<ProviderRow>& provider_rows,
+                     const SurvivorshipRules& rules,
+                     const RegionForSource& region_for,
+                     bool include_candidates) {
   Profile profile;
   profile.set_entity_id(entity.entity_id());
   *profile.mutable_aliases() = entity.aliases();
@@ -184,18 +330,24 @@ Profile BuildProfile(const EntityState& entity,
   std::stable_sort(by_age.begin(), by_age.end(), [](auto* a, auto* b) {
     return a->first_seen() < b->first_seen();
   });
-  for (const StoredRecord* m : by_age) *profile.add_records() = KeyOf(m->record());
-  FillNames(members, &profile);
-  FillContacts(members, region_for, &profile);
-  FillAddressesAndHandles(members, &profile);
+  ProfileBuilder builder(rules, region_for, include_candidates, &profile);
+  for (const StoredRecord* m : by_age) {
+    *profile.add_records() = KeyOf(m->record());
+    ++(*profile.mutable_records_per_source())[m->record().source()];
+    builder.AddRecord(*m);
+  }
+  for (const ProviderRow& row : provider_rows) builder.AddProviderRow(row);
+  builder.Finish();
   return profile;
 }
 
 absl::StatusOr<ProfileLookup> ProfileReader::ByEntityId(
-    absl::string_view entity_id, bool include_records) const {
+    absl::string_view entity_id, bool include_records,
+    bool include_candidates) const {
   absl::StatusOr<std::string> live = Repository(view_).LiveEntityId(entity_id);
   if (!live.ok()) return live.status();
-  absl::StatusOr<Profile> profile = Load(*live, include_records);
+  absl::StatusOr<Profile> profile =
+      Load(*live, include_records, include_candidates);
   if (!profile.ok()) return profile.status();
   ProfileLookup lookup{*std::move(profile), ""};
   if (*live != entity_id) lookup.redirected_from = std::string(entity_id);
@@ -203,16 +355,18 @@ absl::StatusOr<ProfileLookup> ProfileReader::ByEntityId(
 }
 
 absl::StatusOr<ProfileLookup> ProfileReader::ByRecordKey(
-    const RecordKey& key, bool include_records) const {
+    const RecordKey& key, bool include_records, bool include_candidates) const {
   absl::StatusOr<StoredRecord> record = Repository(view_).GetRecord(key);
   if (!record.ok()) return record.status();
-  absl::StatusOr<Profile> profile = Load(record->entity_id(), include_records);
+  absl::StatusOr<Profile> profile =
+      Load(record->entity_id(), include_records, include_candidates);
   if (!profile.ok()) return profile.status();
   return ProfileLookup{*std::move(profile), ""};
 }
 
 absl::StatusOr<Profile> ProfileReader::Load(const std::string& live_id,
-                                            bool include_records) const {
+                                            bool include_records,
+                                            bool include_candidates) const {
   Repository repo(view_);
   absl::StatusOr<EntityState> entity = repo.GetEntity(live_id);
   if (!entity.ok()) return entity.status();
@@ -225,9 +379,23 @@ absl::StatusOr<Profile> ProfileReader::Load(const std::string& live_id,
     if (!member.ok()) return member.status();
     members.push_back(*std::move(member));
   }
-  Profile profile = BuildProfile(*entity, members, region_for_);
+  absl::StatusOr<std::vector<ProviderRow>> rows =
+      EffectiveProviderRows(*view_, *keys);
+  if (!rows.ok()) return rows.status();
+  absl::StatusOr<SurvivorshipRules> rules = ActiveRules(*view_);
+  if (!rules.ok()) return rules.status();
+  Profile profile = BuildProfile(*entity, members, *rows, *rules, region_for_,
+                                 include_candidates);
+  absl::StatusOr<CustomerScores> scores =
+      ReadEntityScores(*view_, live_id, entity->aliases());
+  if (scores.ok()) {
+    *profile.mutable_scores() = *std::move(scores);
+  } else if (!absl::IsNotFound(scores.status())) {
+    return scores.status();
+  }
   if (include_records) {
-    for (const StoredRecord& m : members) *profile.add_member_records() = m.record();
+    for (const StoredRecord& m : members)
+      *profile.add_member_records() = m.record();
   }
   return profile;
 }

@@ -1,31 +1,61 @@
 // Golden profiles: the unified view of an entity built from its member
-// records by survivorship rules, every value carrying its provenance.
+// records and the provider rows that apply to them, every value chosen by
+// the survivorship rules (enrich/survivorship.h) and carrying its
+// provenance.
 //
-// Rules of v1 (per attribute):
-//   name, organization, business id, addresses: most recent observation wins;
-//   birth date, e-mails, phones, social handles: most frequent (by
-//   normalized value) wins, ties broken by the most recent observation.
-// Multi-valued attributes list every distinct value, winner first.
+// Attributes and their candidates:
+//   name (given and family name come from the winning name), birth_date,
+//   organization, business_id: one golden value;
+//   email, phone, address, social_handle: every distinct value, winner
+//   first;
+//   enrichment.<attr>: the provider rows' purchased attributes;
+//   consent.<purpose>: member records' attributes "consent.<purpose>" or
+//   "consent_<purpose>" read as "granted" or "denied".
+// A person row's identity (names, birth date, contacts, addresses) offers
+// candidates as the rules allow; a company row offers only its official
+// name (organization) and business id; its address is the company's, never
+// the person's.
 #ifndef C360_ENRICH_GOLDEN_PROFILE_H_
 #define C360_ENRICH_GOLDEN_PROFILE_H_
 
-#include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "c360/enrichment.pb.h"
 #include "c360/profile.pb.h"
+#include "c360/segment.pb.h"
 #include "c360/storage.pb.h"
 #include "resolver/normalized_record.h"
 #include "store/kv_store.h"
 
 namespace c360 {
 
-// Builds the profile of `entity` from its member records.
+// Builds the profile of `entity` from its member records and the provider
+// rows that apply to them (EffectiveProviderRows) by `rules`. With
+// `include_candidates` the profile lists every candidate of every attribute
+// with the rule that decided its place.
 Profile BuildProfile(const EntityState& entity,
                      const std::vector<StoredRecord>& members,
-                     const RegionForSource& region_for);
+                     const std::vector<ProviderRow>& provider_rows,
+                     const SurvivorshipRules& rules,
+                     const RegionForSource& region_for,
+                     bool include_candidates);
+
+// The profile as segment scans see it (table profiles), fields sorted by
+// name: name, given_name, family_name, birth_date, email, phone, street,
+// postcode, city, country (every address's, golden first, each value once),
+// organization, business_id, handle ("platform:handle"),
+// enrichment.<attr>, consent.<purpose>, source (the members' source names),
+// source.<name> (that source's record count), records (the record count),
+// created_at and updated_at (RFC 3339, UTC), and from the stored scores of
+// open opportunities score.open_opportunities, score.expected_value,
+// score.expected_profit (2 decimals; left out when no opportunity had a
+// cost) and score.best_hit_rate (4 decimals). Empty values and fields
+// without values are left out.
+SegmentRow FlattenProfile(const Profile& profile);
 
 // A profile with how it was found.
 struct ProfileLookup {
@@ -34,7 +64,9 @@ struct ProfileLookup {
   std::string redirected_from;
 };
 
-// Reads profiles from a store view. Thread-safe.
+// Reads profiles from a store view with the active survivorship rules
+// (ActiveRules, read at every lookup so that a change of rules applies at
+// once). Thread-safe.
 class ProfileReader {
  public:
   // `view` is not owned and must outlive the reader.
@@ -43,18 +75,23 @@ class ProfileReader {
 
   // The profile of a live or retired (aliased) entity id; NotFound when the
   // id never existed, or "entity <id> was erased" for an erased one (built
-  // from member records, a profile never shows erased data).
-  absl::StatusOr<ProfileLookup> ByEntityId(absl::string_view entity_id,
-                                           bool include_records) const;
+  // from member records, a profile never shows erased data). Its scores
+  // are the stored ones (store/customer_scores.h ReadEntityScores).
+  // `include_records` adds the member records, `include_candidates` every
+  // attribute's candidates.
+  absl::StatusOr<ProfileLookup> ByEntityId(
+      absl::string_view entity_id, bool include_records,
+      bool include_candidates = false) const;
 
   // The profile of the entity holding the record; NotFound for an unknown
   // record key.
-  absl::StatusOr<ProfileLookup> ByRecordKey(const RecordKey& key,
-                                            bool include_records) const;
+  absl::StatusOr<ProfileLookup> ByRecordKey(
+      const RecordKey& key, bool include_records,
+      bool include_candidates = false) const;
 
  private:
-  absl::StatusOr<Profile> Load(const std::string& live_id,
-                               bool include_records) const;
+  absl::StatusOr<Profile> Load(const std::string& live_id, bool include_records,
+                               bool include_candidates) const;
 
   const ReadView* view_;
   RegionForSource region_for_;
