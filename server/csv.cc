@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "google/protobuf/repeated_ptr_field.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -15,7 +16,6 @@ namespace csv_internal {
 namespace {
 
 constexpr size_t kChunkBytes = 64 * 1024;
-constexpr absl::string_view kByteOrderMark = "\xEF\xBB\xBF";
 
 // Keeps the first problem of a row; later ones tend to be its consequences.
 void Fail(CsvRow* row, absl::string_view problem) {
@@ -316,6 +316,14 @@ absl::Status SetTarget(absl::string_view target, absl::string_view value,
     return absl::OkStatus();
   }
   return FindTarget(target)->set(value, birth_date_format, record);
+}
+
+std::string CsvField(absl::string_view value, char delimiter) {
+  if (value.find_first_of(std::string{delimiter, '"', '\n', '\r'}) ==
+      absl::string_view::npos) {
+    return std::string(value);
+  }
+  return absl::StrCat("\"", absl::StrReplaceAll(value, {{"\"", "\"\""}}), "\"");
 }
 
 }  // namespace csv_internal

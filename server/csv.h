@@ -1,6 +1,7 @@
 // Internals of the CSV reader, shared by csv_mapping.cc and
-// record_reader.cc: an RFC 4180 tokenizer and the mapping targets. Not part
-// of the server's interface.
+// record_reader.cc: an RFC 4180 tokenizer and the mapping targets; and the
+// one field quoting rule of the CSV writers (generator, segment export). Not
+// part of the server's interface.
 #ifndef C360_SERVER_CSV_H_
 #define C360_SERVER_CSV_H_
 
@@ -16,6 +17,13 @@
 
 namespace c360 {
 namespace csv_internal {
+
+// `value` as one RFC 4180 field: quoted only when it holds the delimiter, a
+// quote or a line end, with quotes doubled.
+std::string CsvField(absl::string_view value, char delimiter);
+
+// Skipped at the start of a file: editors on Windows start UTF-8 with it.
+inline constexpr absl::string_view kByteOrderMark = "\xEF\xBB\xBF";
 
 // One row as the tokenizer read it.
 struct CsvRow {

@@ -106,7 +106,8 @@ absl::Status ParseLine(absl::string_view line, CsvMapping* mapping) {
 
 }  // namespace
 
-absl::StatusOr<CsvMapping> ParseCsvMapping(absl::string_view text) {
+absl::StatusOr<CsvMapping> ParseCsvMapping(absl::string_view text,
+                                           RowKeys keys) {
   CsvMapping mapping;
   int number = 0;
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
@@ -117,13 +118,14 @@ absl::StatusOr<CsvMapping> ParseCsvMapping(absl::string_view text) {
           absl::StrCat("line ", number, ": ", status.message()));
     }
   }
-  if (!IsMapped(mapping, "source_id")) {
+  if (keys == RowKeys::kInRow && !IsMapped(mapping, "source_id")) {
     return absl::InvalidArgumentError("no source_id mapping");
   }
   return mapping;
 }
 
-absl::StatusOr<CsvMapping> LoadCsvMapping(const std::string& path) {
+absl::StatusOr<CsvMapping> LoadCsvMapping(const std::string& path,
+                                          RowKeys keys) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return absl::NotFoundError(
@@ -131,7 +133,7 @@ absl::StatusOr<CsvMapping> LoadCsvMapping(const std::string& path) {
   }
   const std::string text{std::istreambuf_iterator<char>(in),
                          std::istreambuf_iterator<char>()};
-  absl::StatusOr<CsvMapping> mapping = ParseCsvMapping(text);
+  absl::StatusOr<CsvMapping> mapping = ParseCsvMapping(text, keys);
   if (!mapping.ok()) {
     return absl::Status(mapping.status().code(),
                         absl::StrCat(path, ": ", mapping.status().message()));

@@ -28,7 +28,9 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "c360/record.pb.h"
+#include "server/csv.h"
 #include "server/generator_data.h"
+#include "server/generator_rng.h"
 
 namespace c360 {
 namespace {
@@ -42,6 +44,8 @@ using generator_data::GivenName;
 using generator_data::Sex;
 using generator_data::Street;
 using generator_data::Surname;
+using generator_internal::Rng;
+using generator_internal::UsualSpelling;
 
 // Records are observed between these instants (fixed, so that the output
 // does not depend on when the generator runs).
@@ -51,52 +55,6 @@ constexpr int64_t kSecondsPerDay = 86400;
 
 constexpr absl::CivilDay kEarliestBirth(1940, 1, 1);
 constexpr absl::CivilDay kLatestBirth(2005, 12, 31);
-
-// ------------------------------------------------------------ Randomness
-
-// The first of '|'-separated alternatives: the usual spelling.
-std::string UsualSpelling(absl::string_view alternatives) {
-  return std::string(alternatives.substr(0, alternatives.find('|')));
-}
-
-// A seeded source of choices. The engine's output sequence is fixed by the
-// standard; the standard distributions are not (they differ between
-// libstdc++ and libc++), so the choices are derived here by hand.
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : engine_(seed) {}
-
-  // Uniform in [0, n) for n > 0, by rejection so that no value is favoured.
-  uint64_t Below(uint64_t n) {
-    constexpr uint64_t kMax = std::numeric_limits<uint64_t>::max();
-    const uint64_t limit = kMax - kMax % n;
-    uint64_t x = engine_();
-    while (x >= limit) x = engine_();
-    return x % n;
-  }
-  int64_t Between(int64_t lo, int64_t hi) {
-    return lo + static_cast<int64_t>(Below(static_cast<uint64_t>(hi - lo + 1)));
-  }
-  bool Chance(double p) { return (engine_() >> 11) * 0x1.0p-53 < p; }
-
-  template <typename T>
-  const T& Pick(absl::Span<const T> items) {
-    return items[Below(items.size())];
-  }
-  // One of the '|'-separated alternatives.
-  std::string Variant(absl::string_view alternatives) {
-    const std::vector<absl::string_view> parts =
-        absl::StrSplit(alternatives, '|');
-    return std::string(parts[Below(parts.size())]);
-  }
-  // A spelling of a name: the usual one half of the time, else any.
-  std::string Spelling(absl::string_view alternatives) {
-    return Chance(0.5) ? UsualSpelling(alternatives) : Variant(alternatives);
-  }
-
- private:
-  std::mt19937_64 engine_;
-};
 
 // ------------------------------------------------------------------ Text
 
@@ -1190,20 +1148,11 @@ std::vector<Layout> Layouts() {
   };
 }
 
-// RFC 4180: quoted only when needed, quotes doubled.
-std::string CsvField(absl::string_view value, char delimiter) {
-  if (value.find_first_of(std::string{delimiter, '"', '\n', '\r'}) ==
-      absl::string_view::npos) {
-    return std::string(value);
-  }
-  return absl::StrCat("\"", absl::StrReplaceAll(value, {{"\"", "\"\""}}), "\"");
-}
-
 void WriteRow(std::ostream& out, char delimiter,
               const std::vector<std::string>& values) {
   for (size_t i = 0; i < values.size(); ++i) {
     if (i > 0) out << delimiter;
-    out << CsvField(values[i], delimiter);
+    out << csv_internal::CsvField(values[i], delimiter);
   }
   out << '\n';
 }

@@ -38,7 +38,8 @@ struct GeneratorStats {
   int64_t social = 0;
 };
 
-// Generates every record in a deterministic order, calling `sink` for each.
+// Generates every record in a deterministic order, calling `sink` for each;
+// a person's records come one after another.
 // Each person appears in one to four sources (at most once per source except
 // the CRM, which holds some duplicate contacts). Noise: typos, dropped
 // diacritics, Cyrillic and several Latin spellings of Russian names,

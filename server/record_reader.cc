@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "google/protobuf/util/json_util.h"
@@ -32,7 +33,8 @@ absl::Status OversizedRow() {
 // The last step for both formats, so that a record is accepted or rejected
 // the same way whichever way it arrives.
 absl::StatusOr<SourceRecord> Finish(SourceRecord record,
-                                    const std::string& source) {
+                                    const std::string& source, RowKeys keys,
+                                    int64_t line) {
   if (!record.source().empty() && record.source() != source) {
     // Escaped because the value has not been validated yet.
     return absl::InvalidArgumentError(
@@ -40,6 +42,9 @@ absl::StatusOr<SourceRecord> Finish(SourceRecord record,
                      "' is not this file's source '", source, "'"));
   }
   record.set_source(source);
+  if (keys == RowKeys::kDerived && record.source_id().empty()) {
+    record.set_source_id(absl::StrCat("line:", line));
+  }
   absl::Status status = ValidateRecord(record);
   if (!status.ok()) return status;
   return record;
@@ -47,8 +52,8 @@ absl::StatusOr<SourceRecord> Finish(SourceRecord record,
 
 class JsonLinesReader : public RecordReader {
  public:
-  JsonLinesReader(std::istream* in, std::string source)
-      : in_(in), source_(std::move(source)) {}
+  JsonLinesReader(std::istream* in, std::string source, RowKeys keys)
+      : in_(in), source_(std::move(source)), keys_(keys) {}
 
   bool Next(ReadResult* result) override;
   int64_t bytes_read() const override { return bytes_read_; }
@@ -59,6 +64,7 @@ class JsonLinesReader : public RecordReader {
 
   std::istream* in_;
   const std::string source_;
+  const RowKeys keys_;
   std::string line_;  // the current line, cut after kMaxRowBytes + 1 bytes
   bool oversized_ = false;
   int64_t line_number_ = 0;
@@ -93,8 +99,12 @@ bool JsonLinesReader::ReadLine() {
     }
   }
   if (!cut && !line_.empty() && line_.back() == '\r') line_.pop_back();
+  // The byte order mark is not part of the first row.
+  const absl::string_view mark = csv_internal::kByteOrderMark;
+  if (++line_number_ == 1 && absl::StartsWith(line_, mark)) {
+    line_.erase(0, mark.size());
+  }
   oversized_ = cut || line_.size() > kMaxRowBytes;
-  ++line_number_;
   return true;
 }
 
@@ -115,7 +125,7 @@ absl::StatusOr<SourceRecord> JsonLinesReader::Parse() const {
     return absl::InvalidArgumentError(
         absl::StrCat("invalid JSON: ", message.substr(0, message.find('\n'))));
   }
-  return Finish(std::move(record), source_);
+  return Finish(std::move(record), source_, keys_, line_number_);
 }
 
 // Checked before a cell is converted, so that no message quotes an
@@ -132,9 +142,11 @@ absl::Status CheckCell(absl::string_view value) {
 
 class CsvReader : public RecordReader {
  public:
-  CsvReader(std::istream* in, std::string source, CsvMapping mapping)
+  CsvReader(std::istream* in, std::string source, CsvMapping mapping,
+            RowKeys keys)
       : source_(std::move(source)),
         mapping_(std::move(mapping)),
+        keys_(keys),
         tokenizer_(in, mapping_.delimiter, kMaxRowBytes, kMaxRawBytes) {}
 
   // Checks the mapping and finds its columns in the header row.
@@ -152,6 +164,7 @@ class CsvReader : public RecordReader {
 
   const std::string source_;
   const CsvMapping mapping_;
+  const RowKeys keys_;
   csv_internal::CsvTokenizer tokenizer_;
   csv_internal::CsvRow row_;  // the current row; reused to keep its buffers
   size_t columns_ = 0;
@@ -229,7 +242,7 @@ absl::StatusOr<SourceRecord> CsvReader::ToRecord() const {
     absl::Status status = Apply(mapping_.fields[i], field_columns_[i], &record);
     if (!status.ok()) return status;
   }
-  return Finish(std::move(record), source_);
+  return Finish(std::move(record), source_, keys_, row_.line);
 }
 
 // Stores one mapped value. Errors name the column, or the target of a
@@ -257,15 +270,17 @@ absl::Status CsvReader::Apply(const CsvMapping::Field& field, int column,
 }  // namespace
 
 std::unique_ptr<RecordReader> NewJsonLinesReader(std::istream* in,
-                                                 std::string source) {
-  return std::make_unique<JsonLinesReader>(in, std::move(source));
+                                                 std::string source,
+                                                 RowKeys keys) {
+  return std::make_unique<JsonLinesReader>(in, std::move(source), keys);
 }
 
 absl::StatusOr<std::unique_ptr<RecordReader>> NewCsvReader(std::istream* in,
                                                            std::string source,
-                                                           CsvMapping mapping) {
-  auto reader =
-      std::make_unique<CsvReader>(in, std::move(source), std::move(mapping));
+                                                           CsvMapping mapping,
+                                                           RowKeys keys) {
+  auto reader = std::make_unique<CsvReader>(in, std::move(source),
+                                            std::move(mapping), keys);
   absl::Status status = reader->ReadHeader();
   if (!status.ok()) return status;
   return std::unique_ptr<RecordReader>(std::move(reader));

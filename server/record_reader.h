@@ -20,8 +20,9 @@
 // address.street, address.house_number, address.postcode, address.city,
 // address.country, birth_date, organization, business_id, social.platform,
 // social.handle, social.display_name, attribute.<name>* (* = repeatable).
-// Every mapped column must exist in the CSV header; source_id is required.
-// Empty cells are absent values.
+// Every mapped column must exist in the CSV header; source_id is required
+// (unless keys are RowKeys::kDerived). Empty cells are absent values. A
+// UTF-8 byte order mark at the start of either format is skipped.
 //
 // Readers are not thread-safe; use one per thread.
 #ifndef C360_SERVER_RECORD_READER_H_
@@ -59,6 +60,13 @@ class RecordReader {
   virtual int64_t bytes_read() const = 0;
 };
 
+// Whether each row names its own key (source_id), or the reader's caller
+// derives keys from other fields (company-register rows are keyed by their
+// business id). With kDerived a mapping need not map source_id, and a row
+// without one gets "line:<N>" (its line) so that it validates; the caller
+// replaces it.
+enum class RowKeys { kInRow, kDerived };
+
 // How a CSV file's columns map onto SourceRecord fields.
 struct CsvMapping {
   char delimiter = ',';
@@ -74,23 +82,27 @@ struct CsvMapping {
 };
 
 // Parses a mapping file's text. InvalidArgument names the line and the
-// problem (unknown target, missing '=', unknown setting value, no source_id).
-absl::StatusOr<CsvMapping> ParseCsvMapping(absl::string_view text);
+// problem (unknown target, missing '=', unknown setting value, no source_id
+// when keys are kInRow).
+absl::StatusOr<CsvMapping> ParseCsvMapping(absl::string_view text,
+                                           RowKeys keys = RowKeys::kInRow);
 
 // Reads and parses a mapping file.
-absl::StatusOr<CsvMapping> LoadCsvMapping(const std::string& path);
+absl::StatusOr<CsvMapping> LoadCsvMapping(const std::string& path,
+                                          RowKeys keys = RowKeys::kInRow);
 
 // A reader of JSON Lines from `in` (not owned; must outlive the reader).
 // Records get `source` set to `source`; a record naming another source is
 // rejected.
-std::unique_ptr<RecordReader> NewJsonLinesReader(std::istream* in,
-                                                 std::string source);
+std::unique_ptr<RecordReader> NewJsonLinesReader(
+    std::istream* in, std::string source, RowKeys keys = RowKeys::kInRow);
 
 // A reader of CSV (RFC 4180: quoted fields, doubled quotes, newlines inside
 // quotes) from `in` (not owned). Reads the header row at once:
 // InvalidArgument if it lacks a mapped column.
 absl::StatusOr<std::unique_ptr<RecordReader>> NewCsvReader(
-    std::istream* in, std::string source, CsvMapping mapping);
+    std::istream* in, std::string source, CsvMapping mapping,
+    RowKeys keys = RowKeys::kInRow);
 
 // Writes rejected rows as JSON Lines: {"line":N,"reason":"...","raw":"..."}.
 class RejectsWriter {

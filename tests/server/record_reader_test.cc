@@ -152,6 +152,21 @@ TEST(JsonLinesReaderTest, AcceptsALineOfExactlyTheLimit) {
               ElementsAre(RecordAt(1, "a"), RejectedAt(2, "row is over")));
 }
 
+TEST(JsonLinesReaderTest, SkipsAByteOrderMarkAtTheStartOnly) {
+  EXPECT_THAT(ReadJson("\xEF\xBB\xBF{\"sourceId\":\"a\"}\n"
+                       "\xEF\xBB\xBF{\"sourceId\":\"b\"}\n"),
+              ElementsAre(RecordAt(1, "a"), RejectedAt(2, "invalid JSON")));
+}
+
+TEST(JsonLinesReaderTest, KeysRowsWithoutSourceIdByLineWhenKeysAreDerived) {
+  std::istringstream in(
+      "{\"organization\":\"Acme\"}\n{\"sourceId\":\"own\"}\n");
+  const std::unique_ptr<RecordReader> reader =
+      NewJsonLinesReader(&in, "dnb", RowKeys::kDerived);
+  EXPECT_THAT(ReadAll(reader.get()),
+              ElementsAre(RecordAt(1, "line:1"), RecordAt(2, "own")));
+}
+
 TEST(JsonLinesReaderTest, ReturnsNothingForEmptyInput) {
   EXPECT_THAT(ReadJson(""), SizeIs(0));
   EXPECT_THAT(ReadJson("\n\n"), SizeIs(0));
@@ -223,6 +238,21 @@ TEST(CsvMappingTest, NamesTheLineOfAnError) {
 TEST(CsvMappingTest, RequiresSourceId) {
   EXPECT_THAT(ParseCsvMapping("# nothing\nemail = E\n").status(),
               IsInvalidArgument("no source_id mapping"));
+}
+
+TEST(CsvMappingTest, NeedsNoSourceIdWhenKeysAreDerived) {
+  EXPECT_TRUE(ParseCsvMapping("organization = Name\n", RowKeys::kDerived).ok());
+}
+
+TEST(CsvReaderTest, KeysRowsWithoutSourceIdByLineWhenKeysAreDerived) {
+  std::istringstream in("Name\nAcme Oy\n\nBeta Ab\n");
+  auto reader =
+      NewCsvReader(&in, "dnb", *ParseCsvMapping("organization = Name",
+                                                RowKeys::kDerived),
+                   RowKeys::kDerived);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  EXPECT_THAT(ReadAll(reader->get()),
+              ElementsAre(RecordAt(2, "line:2"), RecordAt(4, "line:4")));
 }
 
 TEST(CsvMappingTest, LoadsAFileAndNamesItInErrors) {
