@@ -205,6 +205,11 @@ absl::StatusOr<BulkLoadReport> Load(const Args& args, Input& input,
   absl::StatusOr<BulkLoadReport> report =
       BulkLoad((*runtime)->store(), input.records, decider, options);
   if (!report.ok()) return report;
+  absl::StatusOr<int64_t> profiles = (*runtime)->RefreshProfiles(
+      [&progress](int64_t done, int64_t total) {
+        progress.Update("profiles", done, total);
+      });
+  if (!profiles.ok()) return profiles.status();
   for (const BulkRejection& r : report->rejected) {
     const auto& [file, line] = input.origin[r.index];
     input.files[file].rejects->Write(line, r.reason, "");

@@ -92,13 +92,16 @@ int RunServe(int argc, char** argv) {
 
 int RunProfile(int argc, char** argv) {
   Args args = ClientArgs(
-      "c360 profile ENTITY_ID | c360 profile --source S --id X",
+      "c360 profile ENTITY_ID | c360 profile --source S --id X "
+      "[--records] [--candidates]",
       "Fetches a unified profile over gRPC and prints it as JSON. An id "
       "retired by a merge redirects to the surviving entity.");
   args.Positionals("ENTITY_ID  a current or retired entity id");
   args.Option("source", "source system of a member record");
   args.Option("id", "source id of a member record");
   args.Flag("records", "include the member records");
+  args.Flag("candidates", "include every attribute's candidate values with "
+            "the survivorship rule that decided each");
   if (auto exit = ParseArgs(args, "profile", argc, argv)) return *exit;
   GetProfileRequest request;
   if (args.positionals().size() == 1 && args.Get("source").empty()) {
@@ -112,6 +115,7 @@ int RunProfile(int argc, char** argv) {
                                "give ENTITY_ID, or --source and --id"));
   }
   request.set_include_records(args.GetFlag("records"));
+  request.set_include_candidates(args.GetFlag("candidates"));
   auto stub = ProfileStub(args);
   if (!stub.ok()) return Fail("profile", stub.status());
   GetProfileResponse response;

@@ -41,7 +41,12 @@ class LocalSink : public RecordSink {
     summary_.set_received(summary_.received() + chunk.size());
     return ResolveChunk(runtime_->resolver(), chunk, first_index, &summary_);
   }
-  absl::StatusOr<UpsertSummary> Finish() override { return summary_; }
+  // Brings the profiles table up to date before the store closes.
+  absl::StatusOr<UpsertSummary> Finish() override {
+    absl::StatusOr<int64_t> refreshed = runtime_->RefreshProfiles();
+    if (!refreshed.ok()) return refreshed.status();
+    return summary_;
+  }
 
  private:
   std::unique_ptr<Runtime> runtime_;

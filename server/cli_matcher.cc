@@ -53,7 +53,7 @@ int RunTrainMatcher(int argc, char** argv) {
       trained->report.candidate_prior, (*model)->params().prior,
       trained->report.iterations, trained->report.converged ? "true" : "false",
       absl::ToDoubleSeconds(absl::Now() - start),
-      TrainingSessionsJson(trained->report));
+      TrainingSessionsJson(trained->report).c_str());
   return kExitOk;
 }
 

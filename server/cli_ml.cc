@@ -349,12 +349,6 @@ int RunReport(int argc, char** argv) {
   return kExitOk;
 }
 
-struct Subcommand {
-  const char* name;
-  const char* summary;
-  int (*run)(int argc, char** argv);
-};
-
 constexpr Subcommand kSubcommands[] = {
     {"import", "store opportunities (Maven data set or mapped CSV)", RunImport},
     {"train", "train a hit-rate model on the stored opportunities", RunTrain},
@@ -367,27 +361,10 @@ constexpr Subcommand kSubcommands[] = {
      RunMlScoreOpen},
 };
 
-void PrintMlUsage(std::FILE* out) {
-  std::fputs("usage: c360 ml SUBCOMMAND [options]   (c360 ml SUBCOMMAND "
-             "--help for more)\n\nsubcommands:\n", out);
-  for (const Subcommand& s : kSubcommands) {
-    std::fprintf(out, "  %-9s %s\n", s.name, s.summary);
-  }
-}
-
 }  // namespace
 
 int RunMl(int argc, char** argv) {
-  if (argc < 1 || std::strcmp(argv[0], "--help") == 0) {
-    PrintMlUsage(argc < 1 ? stderr : stdout);
-    return argc < 1 ? kExitUsage : kExitOk;
-  }
-  for (const Subcommand& s : kSubcommands) {
-    if (std::strcmp(argv[0], s.name) == 0) return s.run(argc - 1, argv + 1);
-  }
-  std::fprintf(stderr, "c360 ml: unknown subcommand '%s'\n\n", argv[0]);
-  PrintMlUsage(stderr);
-  return kExitUsage;
+  return RunSubcommand("ml", argc, argv, kSubcommands);
 }
 
 }  // namespace c360

@@ -16,6 +16,7 @@
 #include "server/progress.h"
 #include "server/commands.h"
 #include "server/generator.h"
+#include "server/provider_generator.h"
 #include "server/runtime.h"
 #include "store/consistency.h"
 #include "store/repository.h"
@@ -23,41 +24,41 @@
 namespace c360 {
 namespace {
 
-// truth.csv: "source,source_id,person_id" with a header row.
-absl::StatusOr<absl::flat_hash_map<std::string, std::string>> ReadTruth(
-    const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  absl::flat_hash_map<std::string, std::string> person_of;
-  std::string line;
-  for (int number = 1; std::getline(in, line); ++number) {
-    if (number == 1 || line.empty()) continue;
-    std::vector<std::string> fields = absl::StrSplit(line, ',');
-    if (fields.size() != 3) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path, ":", number, ": expected source,source_id,person_id"));
-    }
-    person_of[absl::StrCat(fields[0], "/", fields[1])] = fields[2];
-  }
-  return person_of;
-}
-
 }  // namespace
 
 int RunGen(int argc, char** argv) {
-  Args args("c360 gen --people N --seed S --out DIR",
+  Args args("c360 gen --people N --seed S --out DIR [--providers]",
             "Writes sample files of four source systems (crm_contacts.csv, "
             "erp_customers.csv, webshop_accounts.csv, social_handles.csv) and "
-            "truth.csv, readable with the mappings in data/mappings/.");
+            "truth.csv, readable with the mappings in data/mappings/. With "
+            "--providers also purchased data about the same people: "
+            "provider_company.csv, provider_person.csv (mappings "
+            "provider_company.map, provider_person.map) and "
+            "provider_truth.csv (row_key,person_id; -1 for people in no "
+            "record).");
   args.Option("people", "number of people", "1000");
   args.Option("seed", "random seed", "1");
   args.Option("out", "output folder", "sample-data");
+  args.Flag("providers", "also write the provider files");
+  args.Option("extra-companies",
+              "with --providers: register rows of companies no record names",
+              "50");
+  args.Option("extra-persons",
+              "with --providers: consumer rows of people in no record", "200");
   if (auto exit = ParseArgs(args, "gen", argc, argv)) return *exit;
   absl::StatusOr<int64_t> people = args.GetInt("people");
   absl::StatusOr<int64_t> seed = args.GetInt("seed");
+  absl::StatusOr<int64_t> extra_companies = args.GetInt("extra-companies");
+  absl::StatusOr<int64_t> extra_persons = args.GetInt("extra-persons");
   if (!people.ok()) return Fail("gen", people.status());
   if (!seed.ok()) return Fail("gen", seed.status());
+  if (!extra_companies.ok()) return Fail("gen", extra_companies.status());
+  if (!extra_persons.ok()) return Fail("gen", extra_persons.status());
   if (*people <= 0) return Fail("gen", absl::InvalidArgumentError("--people must be > 0"));
+  if (*extra_companies < 0 || *extra_persons < 0) {
+    return Fail("gen", absl::InvalidArgumentError(
+                           "--extra-companies and --extra-persons must be >= 0"));
+  }
   GeneratorOptions options;
   options.people = *people;
   options.seed = static_cast<uint64_t>(*seed);
@@ -67,13 +68,28 @@ int RunGen(int argc, char** argv) {
       [&](int64_t person_id) { progress.Update(person_id, person_id); });
   progress.Finish();
   if (!stats.ok()) return Fail("gen", stats.status());
+  std::string provider_counts;
+  if (args.GetFlag("providers")) {
+    ProviderGeneratorOptions provider_options;
+    provider_options.source = options;
+    provider_options.extra_companies = *extra_companies;
+    provider_options.extra_persons = *extra_persons;
+    absl::StatusOr<ProviderStats> provider_stats =
+        WriteProviderFiles(provider_options, args.Get("out"));
+    if (!provider_stats.ok()) return Fail("gen", provider_stats.status());
+    provider_counts = absl::StrFormat(
+        ", \"provider_company\": %d, \"provider_company_without_id\": %d, "
+        "\"provider_person\": %d, \"provider_person_in_no_record\": %d",
+        provider_stats->companies, provider_stats->companies_without_id,
+        provider_stats->persons, provider_stats->unrelated_persons);
+  }
   std::printf(
       "{\"out\": %s, \"people\": %lld, \"records\": %lld, \"crm\": %lld, "
-      "\"erp\": %lld, \"webshop\": %lld, \"social\": %lld}\n",
+      "\"erp\": %lld, \"webshop\": %lld, \"social\": %lld%s}\n",
       JsonString(args.Get("out")).c_str(), static_cast<long long>(stats->people),
       static_cast<long long>(stats->records), static_cast<long long>(stats->crm),
       static_cast<long long>(stats->erp), static_cast<long long>(stats->webshop),
-      static_cast<long long>(stats->social));
+      static_cast<long long>(stats->social), provider_counts.c_str());
   return kExitOk;
 }
 
@@ -113,13 +129,14 @@ int RunCheck(int argc, char** argv) {
       "{\"ok\": true, \"records\": %lld, \"entities\": %lld, \"memberships\": "
       "%lld, \"candidate_keys\": %lld, \"aliases\": %lld, \"changes\": %lld, "
       "\"audit_events\": %lld, \"constraints\": %lld, \"review_tasks\": "
-      "%lld, \"erased_entities\": %lld, \"suppressed\": %lld}\n",
+      "%lld, \"erased_entities\": %lld, \"suppressed\": %lld, "
+      "\"enrichment_links\": %lld}\n",
       (long long)census->records, (long long)census->entities,
       (long long)census->memberships, (long long)census->postings,
       (long long)census->aliases, (long long)census->changes,
       (long long)census->audit_events, (long long)census->constraints,
       (long long)census->review_tasks, (long long)census->erased_entities,
-      (long long)census->suppressed);
+      (long long)census->suppressed, (long long)census->enrichment_links);
   return kExitOk;
 }
 
@@ -131,7 +148,7 @@ int RunEval(int argc, char** argv) {
   args.Option("db", "local store folder", "c360-data");
   args.Option("truth", "truth CSV file");
   if (auto exit = ParseArgs(args, "eval", argc, argv)) return *exit;
-  auto truth = ReadTruth(args.Get("truth"));
+  auto truth = ReadTruth(args.Get("truth"), 2);
   if (!truth.ok()) return Fail("eval", truth.status());
   auto runtime = OpenLocalStore(args);
   if (!runtime.ok()) return Fail("eval", runtime.status());

@@ -5,8 +5,13 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "google/protobuf/util/json_util.h"
 #include "server/auth.h"
 
@@ -21,6 +26,53 @@ std::optional<int> ParseArgs(Args& args, const char* command, int argc,
     return kExitOk;
   }
   return std::nullopt;
+}
+
+namespace {
+
+void PrintSubcommands(const char* command, absl::Span<const Subcommand> subcommands,
+                      std::FILE* out) {
+  std::fprintf(out,
+               "usage: c360 %s SUBCOMMAND [options]   (c360 %s SUBCOMMAND "
+               "--help for more)\n\nsubcommands:\n",
+               command, command);
+  for (const Subcommand& s : subcommands) {
+    std::fprintf(out, "  %-10s %s\n", s.name, s.summary);
+  }
+}
+
+}  // namespace
+
+int RunSubcommand(const char* command, int argc, char** argv,
+                  absl::Span<const Subcommand> subcommands) {
+  if (argc < 1 || std::strcmp(argv[0], "--help") == 0) {
+    PrintSubcommands(command, subcommands, argc < 1 ? stderr : stdout);
+    return argc < 1 ? kExitUsage : kExitOk;
+  }
+  for (const Subcommand& s : subcommands) {
+    if (std::strcmp(argv[0], s.name) == 0) return s.run(argc - 1, argv + 1);
+  }
+  std::fprintf(stderr, "c360 %s: unknown subcommand '%s'\n\n", command, argv[0]);
+  PrintSubcommands(command, subcommands, stderr);
+  return kExitUsage;
+}
+
+absl::StatusOr<absl::flat_hash_map<std::string, std::string>> ReadTruth(
+    const std::string& path, int key_columns) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  absl::flat_hash_map<std::string, std::string> person_of;
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    if (number == 1 || line.empty()) continue;
+    std::vector<std::string> fields = absl::StrSplit(line, ',');
+    if (static_cast<int>(fields.size()) != key_columns + 1) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          path, ":", number, ": expected ", key_columns + 1, " columns"));
+    }
+    person_of[absl::StrJoin(fields.begin(), fields.end() - 1, "/")] = fields.back();
+  }
+  return person_of;
 }
 
 absl::StatusOr<std::unique_ptr<Runtime>> OpenLocalStore(const Args& args) {

@@ -6,7 +6,9 @@
 #include <optional>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "absl/types/span.h"
 #include "google/protobuf/message.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/support/status.h"
@@ -24,6 +26,26 @@ inline constexpr int kExitRejected = 3;
 // to go on.
 std::optional<int> ParseArgs(Args& args, const char* command, int argc,
                              char** argv);
+
+// A subcommand of a command with several (c360 ml, c360 enrich, ...).
+struct Subcommand {
+  const char* name;
+  const char* summary;
+  int (*run)(int argc, char** argv);
+};
+
+// Runs the subcommand argv[0] names with the rest of the arguments; prints
+// the list of subcommands for --help (exit 0), for no or an unknown
+// subcommand (exit 2).
+int RunSubcommand(const char* command, int argc, char** argv,
+                  absl::Span<const Subcommand> subcommands);
+
+// A CSV of known answers with a header row: `key_columns` key columns and
+// a person id, e.g. truth.csv "source,source_id,person_id" (2) or
+// provider_truth.csv "row_key,person_id" (1). Maps the key columns joined by
+// '/' to the person id.
+absl::StatusOr<absl::flat_hash_map<std::string, std::string>> ReadTruth(
+    const std::string& path, int key_columns);
 
 // The runtime over the local store named by the option "db".
 absl::StatusOr<std::unique_ptr<Runtime>> OpenLocalStore(const Args& args);

@@ -22,6 +22,8 @@ int RunMatchReport(int argc, char** argv);
 int RunExplain(int argc, char** argv);
 int RunEvalBulk(int argc, char** argv);
 int RunMl(int argc, char** argv);
+int RunSegment(int argc, char** argv);
+int RunEnrich(int argc, char** argv);
 int RunToken(int argc, char** argv);
 int RunBackup(int argc, char** argv);
 int RunRestore(int argc, char** argv);

@@ -32,6 +32,8 @@ constexpr Command kCommands[] = {
     {"match-report", "print the active match model's levels and weights", c360::RunMatchReport},
     {"explain", "why two records or entities match or not", c360::RunExplain},
     {"eval-bulk", "bulk match quality on FEBRL or generated data", c360::RunEvalBulk},
+    {"enrich", "purchased data: import, deliveries, rules, quality report", c360::RunEnrich},
+    {"segment", "select profiles: define, count, scan, export segments", c360::RunSegment},
     {"ml", "hit-rate models: import, train, score, what-if, forecast", c360::RunMl},
 };
 

@@ -1,5 +1,8 @@
 #include "server/runtime.h"
 
+#include <cstdio>
+
+#include "enrich/company_links.h"
 #include "resolver/matcher_store.h"
 #include "resolver/rule_decider.h"
 #include "store/repository.h"
@@ -26,12 +29,46 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(
   } else if (!absl::IsNotFound(active.status())) {
     return active.status();
   }
+  ResolverOptions resolver_options = options.resolver;
+  resolver_options.record_write_hook = LinkRecordToCompanies;
   runtime->resolver_ = std::make_unique<Resolver>(
-      runtime->store_.get(), std::move(decider), options.resolver,
+      runtime->store_.get(), std::move(decider), std::move(resolver_options),
       &runtime->changes_);
   runtime->profiles_ = std::make_unique<ProfileReader>(
       runtime->store_.get(), runtime->region_for());
+  runtime->projection_ = std::make_unique<ProfileProjection>(
+      runtime->store_.get(), runtime->profiles_.get());
   return runtime;
+}
+
+Runtime::~Runtime() {
+  // The follower notices within its one-second wait.
+  stop_following_ = true;
+  if (follower_.joinable()) follower_.join();
+}
+
+absl::StatusOr<int64_t> Runtime::RefreshProfiles(
+    const std::function<void(int64_t, int64_t)>& progress) {
+  return projection_->CatchUp(progress);
+}
+
+absl::StatusOr<int64_t> Runtime::RebuildProfiles(
+    const std::function<void(int64_t, int64_t)>& progress) {
+  return projection_->Rebuild(progress);
+}
+
+void Runtime::FollowChangesIntoProfiles() {
+  follower_ = std::thread([this] {
+    uint64_t seen = 0;
+    while (!stop_following_) {
+      absl::StatusOr<int64_t> applied = projection_->CatchUp();
+      if (!applied.ok()) {
+        std::fprintf(stderr, "c360: profiles table not updated: %s\n",
+                     applied.status().ToString().c_str());
+      }
+      seen = changes_.WaitBeyond(seen, absl::Seconds(1));
+    }
+  });
 }
 
 RegionForSource Runtime::region_for() const {

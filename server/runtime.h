@@ -3,11 +3,16 @@
 #ifndef C360_SERVER_RUNTIME_H_
 #define C360_SERVER_RUNTIME_H_
 
+#include <atomic>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "absl/status/statusor.h"
 #include "enrich/golden_profile.h"
+#include "enrich/profile_projection.h"
 #include "resolver/resolver.h"
 #include "store/change_feed.h"
 #include "store/kv_store.h"
@@ -40,6 +45,23 @@ class Runtime {
   // Hears of every change the resolver commits.
   ChangeNotifier& changes() { return changes_; }
 
+  // Brings the profiles table (segment scans) up to the change log; the
+  // commands that change entities call it before they exit.
+  absl::StatusOr<int64_t> RefreshProfiles(
+      const std::function<void(int64_t done, int64_t total)>& progress = nullptr);
+
+  // Recomputes every row of the profiles table (the survivorship rules
+  // changed), then catches up.
+  absl::StatusOr<int64_t> RebuildProfiles(
+      const std::function<void(int64_t done, int64_t total)>& progress = nullptr);
+
+  // Keeps the profiles table current from now on: a background thread
+  // applies new changes as they are committed (a served store). Stops when
+  // the runtime is destroyed.
+  void FollowChangesIntoProfiles();
+
+  ~Runtime();
+
  private:
   Runtime() = default;
 
@@ -47,6 +69,9 @@ class Runtime {
   ChangeNotifier changes_;
   std::unique_ptr<Resolver> resolver_;
   std::unique_ptr<ProfileReader> profiles_;
+  std::unique_ptr<ProfileProjection> projection_;
+  std::atomic<bool> stop_following_{false};
+  std::thread follower_;
   uint64_t matcher_version_ = 0;
 };
 

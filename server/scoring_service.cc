@@ -32,14 +32,6 @@ void ToProto(const std::vector<ForecastGroup>& groups,
   for (const ForecastGroup& g : groups) ToProto(g, out->Add());
 }
 
-// The gRPC status of `result`, with its value moved to `response`.
-template <typename Response>
-grpc::Status Reply(absl::StatusOr<Response> result, Response* response) {
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  *response = *std::move(result);
-  return grpc::Status::OK;
-}
-
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<const Scoring::Opportunities>>
@@ -188,25 +180,25 @@ absl::StatusOr<GetCustomerScoresResponse> Scoring::GetCustomerScores(
 grpc::Status ScoringServiceImpl::ScoreOpportunity(
     grpc::ServerContext*, const ScoreOpportunityRequest* request,
     ScoreOpportunityResponse* response) {
-  return Reply(scoring_.Score(*request), response);
+  return Answer(scoring_.Score(*request), response);
 }
 
 grpc::Status ScoringServiceImpl::WhatIfPrice(grpc::ServerContext*,
                                              const WhatIfPriceRequest* request,
                                              WhatIfPriceResponse* response) {
-  return Reply(scoring_.WhatIf(*request), response);
+  return Answer(scoring_.WhatIf(*request), response);
 }
 
 grpc::Status ScoringServiceImpl::PipelineForecast(
     grpc::ServerContext*, const PipelineForecastRequest* request,
     PipelineForecastResponse* response) {
-  return Reply(scoring_.Forecast(*request), response);
+  return Answer(scoring_.Forecast(*request), response);
 }
 
 grpc::Status ScoringServiceImpl::GetCustomerScores(
     grpc::ServerContext*, const GetCustomerScoresRequest* request,
     GetCustomerScoresResponse* response) {
-  return Reply(scoring_.GetCustomerScores(*request), response);
+  return Answer(scoring_.GetCustomerScores(*request), response);
 }
 
 }  // namespace c360

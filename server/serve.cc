@@ -48,6 +48,7 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
   builder.RegisterService(&running->scoring_);
   builder.RegisterService(&running->admin_);
   builder.RegisterService(&running->steward_);
+  builder.RegisterService(&running->segments_);
   running->server_ = builder.BuildAndStart();
   if (running->server_ == nullptr || running->port_ == 0) {
     return absl::UnavailableError(
@@ -66,6 +67,7 @@ void BlockShutdownSignals() {
 }
 
 absl::Status Serve(Runtime* runtime, const ServeOptions& options) {
+  runtime->FollowChangesIntoProfiles();
   absl::StatusOr<std::unique_ptr<RunningServer>> server =
       RunningServer::Start(runtime, options);
   if (!server.ok()) return server.status();

@@ -12,6 +12,7 @@
 #include "server/auth.h"
 #include "server/runtime.h"
 #include "server/scoring_service.h"
+#include "server/segment_service.h"
 #include "server/services.h"
 #include "server/steward_service.h"
 
@@ -27,8 +28,8 @@ struct ServeOptions {
 };
 
 // IngestService, ProfileService, ScoringService, AdminService,
-// StewardService, the standard health-checking service and server
-// reflection over one runtime.
+// StewardService, SegmentService, the standard health-checking service and
+// server reflection over one runtime.
 class RunningServer {
  public:
   // Listens as `options` say; every call is checked as MakeServerCredentials
@@ -50,13 +51,15 @@ class RunningServer {
         profiles_(runtime),
         scoring_(runtime),
         admin_(runtime),
-        steward_(runtime) {}
+        steward_(runtime),
+        segments_(runtime) {}
 
   IngestServiceImpl ingest_;
   ProfileServiceImpl profiles_;
   ScoringServiceImpl scoring_;
   AdminServiceImpl admin_;
   StewardServiceImpl steward_;
+  SegmentServiceImpl segments_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 };

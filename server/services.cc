@@ -33,13 +33,15 @@ absl::StatusOr<GetProfileResponse> Lookup(const ProfileReader& profiles,
       if (request.entity_id().empty()) {
         return absl::InvalidArgumentError("entity_id: empty");
       }
-      lookup = profiles.ByEntityId(request.entity_id(), request.include_records());
+      lookup = profiles.ByEntityId(request.entity_id(), request.include_records(),
+                                   request.include_candidates());
       break;
     case GetProfileRequest::kRecord:
       if (request.record().source().empty() || request.record().source_id().empty()) {
         return absl::InvalidArgumentError("record: source and source_id are required");
       }
-      lookup = profiles.ByRecordKey(request.record(), request.include_records());
+      lookup = profiles.ByRecordKey(request.record(), request.include_records(),
+                                    request.include_candidates());
       break;
     default:
       return absl::InvalidArgumentError("set entity_id or record");

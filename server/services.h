@@ -4,6 +4,7 @@
 #define C360_SERVER_SERVICES_H_
 
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -16,6 +17,15 @@ namespace c360 {
 
 // The gRPC status with the same canonical code and message.
 grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// The gRPC status of `result`, with its value moved to `response`: the body
+// of a unary handler over domain code.
+template <typename Response>
+grpc::Status Answer(absl::StatusOr<Response> result, Response* response) {
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = *std::move(result);
+  return grpc::Status::OK;
+}
 
 // GetProfile's lookup, shared by ProfileService and the review page's JSON
 // API: by entity id (an alias redirects) or by member record.

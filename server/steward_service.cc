@@ -6,17 +6,6 @@
 #include "server/services.h"
 
 namespace c360 {
-namespace {
-
-// Moves the result into `response`, or returns its error.
-template <typename Response>
-grpc::Status Answer(absl::StatusOr<Response> result, Response* response) {
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  *response = *std::move(result);
-  return grpc::Status::OK;
-}
-
-}  // namespace
 
 grpc::Status StewardServiceImpl::ListReviewTasks(
     grpc::ServerContext*, const ListReviewTasksRequest* request,

@@ -153,6 +153,33 @@ TEST_F(ServerE2ETest, FourSourcesMergeIntoOneProfileFetchedByCrmKey) {
   EXPECT_NE(husband.profile().entity_id(), profile.entity_id());
 }
 
+TEST_F(ServerE2ETest, CandidatesComeOnlyWhenAskedWithTheDecidingRule) {
+  Stream(VirtanenHousehold());
+  GetProfileRequest request;
+  request.mutable_record()->set_source("crm");
+  request.mutable_record()->set_source_id("0031");
+  GetProfileResponse plain;
+  grpc::ClientContext plain_context;
+  ASSERT_TRUE(profiles_->GetProfile(&plain_context, request, &plain).ok());
+  EXPECT_EQ(plain.profile().candidates_size(), 0);
+
+  request.set_include_candidates(true);
+  GetProfileResponse response;
+  grpc::ClientContext context;
+  ASSERT_TRUE(profiles_->GetProfile(&context, request, &response).ok());
+  const AttributeCandidates* birth_date = nullptr;
+  for (const AttributeCandidates& a : response.profile().candidates()) {
+    if (a.attribute() == "birth_date") birth_date = &a;
+  }
+  ASSERT_NE(birth_date, nullptr);
+  // crm and erp both say 1975-04-12: one value with the support of two.
+  ASSERT_EQ(birth_date->candidates_size(), 1);
+  EXPECT_TRUE(birth_date->candidates(0).chosen());
+  EXPECT_EQ(birth_date->candidates(0).value(), "1975-04-12");
+  EXPECT_EQ(birth_date->candidates(0).provenance().support(), 2);
+  EXPECT_EQ(birth_date->candidates(0).decided_by(), "only candidate");
+}
+
 TEST_F(ServerE2ETest, GeneratedSampleOfFourSourcesLoadsOverTheStream) {
   std::vector<SourceRecord> records;
   std::map<int64_t, std::vector<std::string>> keys_of_person;
