@@ -64,9 +64,11 @@ absl::StatusOr<CompanyIndex> IndexCompanies(const ReadView& view) {
   return index;
 }
 
-// What matching decided for one row, with the entities it touches.
+// What matching decided for one row: the records it applies to and the
+// entities it touches (theirs, and those of the row it supersedes).
 struct Matched {
   RowMatch match;
+  std::vector<RecordKey> records;
   std::vector<std::string> entities;
   absl::Status error = absl::OkStatus();
 };
@@ -80,9 +82,10 @@ Matched MatchCompany(const CompanyIndex& index, const ProviderRow& row) {
     result.match.set_method(absl::StartsWith(key, "bid:") ? RowMatch::BUSINESS_ID
                                                           : RowMatch::NAME_POSTCODE);
     for (const CompanyMember& member : found->second) {
-      *result.match.add_records() = member.record;
+      result.records.push_back(member.record);
       result.entities.push_back(member.entity_id);
     }
+    result.match.set_linked_records(static_cast<int64_t>(result.records.size()));
     return result;
   }
   result.match.set_reason(
@@ -120,15 +123,36 @@ Matched MatchPerson(Resolver& resolver, double min_score, const ProviderRow& row
     const EntityCandidate& best = candidates->front();
     result.match.set_method(RowMatch::PERSON_MODEL);
     result.match.set_score(best.evidence.score());
+    result.match.set_linked_records(1);
     *result.match.add_records() = best.evidence.matched_record();
+    result.records.push_back(best.evidence.matched_record());
     result.entities.push_back(best.entity_id);
   }
   return result;
 }
 
+// The entities a stored row applies to: a company row's are found again
+// through its match keys, a person row names its record.
+absl::Status AddEntitiesOf(const ReadView& view, const CompanyIndex& companies,
+                           const ProviderRow& row, std::vector<std::string>* entities) {
+  if (row.kind() == COMPANY) {
+    Matched again = MatchCompany(companies, row);
+    entities->insert(entities->end(), again.entities.begin(), again.entities.end());
+    return absl::OkStatus();
+  }
+  Repository repo(&view);
+  for (const RecordKey& record : row.match().records()) {
+    absl::StatusOr<StoredRecord> stored = repo.GetRecord(record);
+    if (absl::IsNotFound(stored.status())) continue;  // erased since
+    if (!stored.ok()) return stored.status();
+    entities->push_back(stored->entity_id());
+  }
+  return absl::OkStatus();
+}
+
 // The entities that the currently visible row of (provider, key) applies to:
 // a new row supersedes it, so they change too.
-absl::Status AddSupersededEntities(const ReadView& view,
+absl::Status AddSupersededEntities(const ReadView& view, const CompanyIndex& companies,
                                    const absl::flat_hash_set<std::string>& visible,
                                    const ProviderRow& row,
                                    std::vector<std::string>* entities) {
@@ -147,17 +171,11 @@ absl::Status AddSupersededEntities(const ReadView& view,
       });
   if (!scanned.ok()) return scanned;
   if (!status.ok() || !newest) return status;
-  Repository repo(&view);
-  for (const RecordKey& record : newest->match().records()) {
-    absl::StatusOr<StoredRecord> stored = repo.GetRecord(record);
-    if (absl::IsNotFound(stored.status())) continue;  // erased since
-    if (!stored.ok()) return stored.status();
-    entities->push_back(stored->entity_id());
-  }
-  return absl::OkStatus();
+  return AddEntitiesOf(view, companies, *newest, entities);
 }
 
-void WriteRow(const ProviderRow& row, WriteSet* writes) {
+void WriteRow(const ProviderRow& row, const std::vector<RecordKey>& records,
+              WriteSet* writes) {
   const std::string& key = row.identity().source_id();
   writes->Put(Table::kProviderRows,
               ProviderRowKey(row.provider(), key, row.delivery_id()),
@@ -169,7 +187,7 @@ void WriteRow(const ProviderRow& row, WriteSet* writes) {
                   "");
     }
   }
-  for (const RecordKey& record : row.match().records()) {
+  for (const RecordKey& record : records) {
     writes->Put(Table::kEnrichmentLinks,
                 EnrichmentLinkKey(record, row.provider(), key, row.delivery_id()), "");
   }
@@ -274,8 +292,8 @@ absl::StatusOr<ImportOutcome> EnrichmentImporter::Import(
         matched[i] = request.kind == COMPANY ? MatchCompany(companies, rows[i])
                                              : MatchPerson(*resolver_, request.min_person_score, rows[i]);
         if (matched[i].error.ok()) {
-          matched[i].error =
-              AddSupersededEntities(*view, *visible, rows[i], &matched[i].entities);
+          matched[i].error = AddSupersededEntities(*view, companies, *visible, rows[i],
+                                                   &matched[i].entities);
         }
       },
       [&](size_t done) {
@@ -301,7 +319,7 @@ absl::StatusOr<ImportOutcome> EnrichmentImporter::Import(
             {row.line(), row.identity().source_id(), row.match().reason()});
     }
     touched.insert(matched[i].entities.begin(), matched[i].entities.end());
-    WriteRow(row, &writes);
+    WriteRow(row, matched[i].records, &writes);
     if (writes.ops().size() >= kRowsPerWrite * 2 || i + 1 == rows.size()) {
       absl::Status committed = store_->Commit(writes);
       if (!committed.ok()) return committed;
@@ -343,9 +361,18 @@ absl::StatusOr<Delivery> EnrichmentImporter::Activate(
   }
   if (changed.empty()) return *target;
   absl::flat_hash_set<std::string> changed_ids;
-  for (const Delivery& d : changed) changed_ids.insert(d.delivery_id());
-  absl::btree_set<std::string> touched;
-  Repository repo(store_);
+  bool companies_changed = false;
+  for (const Delivery& d : changed) {
+    changed_ids.insert(d.delivery_id());
+    companies_changed |= d.kind() == COMPANY;
+  }
+  CompanyIndex companies;
+  if (companies_changed) {
+    absl::StatusOr<CompanyIndex> index = IndexCompanies(*store_);
+    if (!index.ok()) return index.status();
+    companies = *std::move(index);
+  }
+  std::vector<std::string> entities;
   absl::Status status = absl::OkStatus();
   absl::Status scanned = store_->Scan(
       Table::kProviderRows, EncodeKey({provider}), "",
@@ -355,15 +382,14 @@ absl::StatusOr<Delivery> EnrichmentImporter::Activate(
           status = absl::DataLossError("unreadable provider row");
           return false;
         }
-        if (!changed_ids.contains(row.delivery_id())) return true;
-        for (const RecordKey& record : row.match().records()) {
-          absl::StatusOr<StoredRecord> stored = repo.GetRecord(record);
-          if (stored.ok()) touched.insert(stored->entity_id());
+        if (changed_ids.contains(row.delivery_id())) {
+          status = AddEntitiesOf(*store_, companies, row, &entities);
         }
-        return true;
+        return status.ok();
       });
   if (!scanned.ok()) return scanned;
   if (!status.ok()) return status;
+  const absl::btree_set<std::string> touched(entities.begin(), entities.end());
   AuditEvent audit;
   audit.set_actor(std::string(actor));
   audit.set_action("enrich_activate");

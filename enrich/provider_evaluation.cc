@@ -29,7 +29,7 @@ absl::StatusOr<RowMatchQuality> EvaluateRowMatches(
         auto truth = person_of_row.find(row.identity().source_id());
         const std::string person = truth == person_of_row.end() ? "-1" : truth->second;
         if (known_people.contains(person)) ++quality.about_known_people;
-        if (row.match().records().empty()) return true;
+        if (row.match().method() == RowMatch::UNMATCHED) return true;
         ++quality.matched;
         if (!known_people.contains(person)) ++quality.matched_unknown_people;
         for (const RecordKey& record : row.match().records()) {
@@ -39,7 +39,10 @@ absl::StatusOr<RowMatchQuality> EvaluateRowMatches(
             return true;
           }
         }
-        quality.wrong.emplace_back(row.identity().source_id(), row.match().records(0));
+        quality.wrong.emplace_back(row.identity().source_id(),
+                                   row.match().records().empty()
+                                       ? RecordKey()
+                                       : row.match().records(0));
         return true;
       });
   if (!scanned.ok()) return scanned;
