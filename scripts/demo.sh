@@ -3,8 +3,10 @@
 # data of four source systems, loads three of them in bulk into a local
 # RocksDB folder with a match model learned by EM from them, ingests the
 # fourth record by record (uncertain matches become review tasks), measures
-# the entities against the generator's truth, starts the server with the
-# stewards' review page and fetches a few unified profiles over gRPC.
+# the entities against the generator's truth, imports purchased company and
+# consumer data and matches it to the people, starts the server with the
+# stewards' review page, fetches a few unified profiles over gRPC and counts
+# and exports a segment of enriched profiles.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -16,7 +18,7 @@ rm -rf "$out"
 mkdir -p "$out"
 
 echo "== generating $people people in four source systems"
-"$c360" gen --people "$people" --seed 42 --out "$out/data"
+"$c360" gen --people "$people" --seed 42 --providers --out "$out/data"
 
 echo "== initial load of CRM, ERP and web shop into $out/db: learn the match model by EM, resolve in bulk"
 "$c360" bulk-load --train --db "$out/db" \
@@ -32,6 +34,15 @@ echo "== the social source, record by record (review tasks for uncertain matches
 
 echo "== match quality against the generator's truth"
 "$c360" eval --db "$out/db" --truth "$out/data/truth.csv"
+
+echo "== purchased data: a company register and a consumer-data delivery"
+"$c360" enrich import --db "$out/db" --provider register --kind company \
+  --mapping data/mappings/provider_company.map "$out/data/provider_company.csv"
+"$c360" enrich import --db "$out/db" --provider consumer --kind person \
+  --mapping data/mappings/provider_person.map "$out/data/provider_person.csv"
+echo "== consumer rows matched, against the generator's truth"
+"$c360" enrich eval --db "$out/db" --provider consumer \
+  --truth "$out/data/provider_truth.csv" --records-truth "$out/data/truth.csv"
 
 echo "== starting the server"
 "$c360" serve --db "$out/db" --listen 127.0.0.1:0 --http-listen 127.0.0.1:0 \
@@ -55,3 +66,9 @@ for id in "${crm_ids[@]}"; do
   echo "== profile of CRM contact $id (over gRPC)"
   "$c360" profile --server "$address" --source crm --id "$id"
 done
+
+echo "== segment: Finnish profiles with a purchased industry code (over gRPC)"
+segment='country = "FI" AND exists(enrichment.industry_code)'
+"$c360" segment count --server "$address" "$segment"
+"$c360" segment scan --server "$address" "$segment" --limit 3 \
+  --fields name,organization,enrichment.industry_code,enrichment.employee_band,source
