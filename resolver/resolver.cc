@@ -50,14 +50,15 @@ absl::flat_hash_set<std::string> Partners(absl::Span<const Constraint> all,
 }  // namespace
 
 // One decision about one record: reads the latest state, collects the
-// writes, and commits them together. Lives only under the resolver's lock.
+// writes, and commits them together. Lives only under the resolver's lock,
+// except for a dry run (Candidates), which writes nothing and brings its own
+// caches and the mutex that guards them.
 class Resolver::Decision {
  public:
   Decision(const Resolver& resolver, Prepared prepared, StoreCounters counters,
-           NormalizedCache* cache, HotKeys* hot_keys)
+           Caches caches)
       : resolver_(resolver),
-        cache_(*cache),
-        hot_keys_(*hot_keys),
+        caches_(caches),
         counters_(std::move(counters)),
         edit_(resolver.store_, &counters_, TimestampNow()),
         repo_(edit_.repo()),
@@ -173,11 +174,11 @@ class Resolver::Decision {
     absl::flat_hash_map<std::string, int> shared_keys;
     const size_t cap = resolver_.options_.max_postings_per_key;
     for (const std::string& key : stored_.candidate_keys()) {
-      if (hot_keys_.contains(key)) continue;
+      if (IsHot(key)) continue;
       absl::StatusOr<std::vector<Posting>> postings = repo_.Postings(key, cap + 1);
       if (!postings.ok()) return postings.status();
       if (postings->size() > cap) {
-        hot_keys_.insert(key);
+        MarkHot(key);
         continue;
       }
       absl::flat_hash_set<std::string> entities_here;
@@ -251,9 +252,7 @@ class Resolver::Decision {
   absl::StatusOr<std::shared_ptr<const ComparableRecord>> Comparable(
       const RecordKey& key) {
     std::string name = RecordKeyString(key);
-    if (auto cached = cache_.find(name); cached != cache_.end()) {
-      return cached->second;
-    }
+    if (std::shared_ptr<const ComparableRecord> cached = Cached(name)) return cached;
     absl::StatusOr<StoredRecord> stored = repo_.GetRecord(key);
     if (!stored.ok()) return stored.status();
     auto comparable = std::make_shared<const ComparableRecord>(MakeComparable(
@@ -263,10 +262,27 @@ class Resolver::Decision {
   }
 
   void Remember(std::string name, std::shared_ptr<const ComparableRecord> c) {
-    if (cache_.size() >= resolver_.options_.normalized_cache_records) {
-      cache_.clear();
+    absl::MutexLockMaybe lock(caches_.mutex);
+    if (caches_.normalized->size() >= resolver_.options_.normalized_cache_records) {
+      caches_.normalized->clear();
     }
-    cache_[std::move(name)] = std::move(c);
+    (*caches_.normalized)[std::move(name)] = std::move(c);
+  }
+
+  std::shared_ptr<const ComparableRecord> Cached(const std::string& name) {
+    absl::MutexLockMaybe lock(caches_.mutex);
+    auto cached = caches_.normalized->find(name);
+    return cached == caches_.normalized->end() ? nullptr : cached->second;
+  }
+
+  bool IsHot(const std::string& key) {
+    absl::MutexLockMaybe lock(caches_.mutex);
+    return caches_.hot_keys->contains(key);
+  }
+
+  void MarkHot(const std::string& key) {
+    absl::MutexLockMaybe lock(caches_.mutex);
+    caches_.hot_keys->insert(key);
   }
 
   // Whether a cannot-link joins a member of `a` and a member of `b`.
@@ -426,8 +442,7 @@ class Resolver::Decision {
   }
 
   const Resolver& resolver_;
-  NormalizedCache& cache_;
-  HotKeys& hot_keys_;
+  Caches caches_;
   StoreCounters counters_;
   EntityEdit edit_;
   const Repository& repo_;
@@ -518,7 +533,8 @@ absl::StatusOr<UpsertResult> Resolver::Apply(Prepared prepared) {
   absl::MutexLock lock(&mutex_);
   absl::Status loaded = LoadCounters();
   if (!loaded.ok()) return loaded;
-  Decision decision(*this, std::move(prepared), counters_, &cache_, &hot_keys_);
+  Decision decision(*this, std::move(prepared), counters_,
+                    {&cache_, &hot_keys_, nullptr});
   absl::StatusOr<UpsertResult> result = decision.Run();
   if (result.ok()) Advance(decision.counters());
   return result;
@@ -528,10 +544,12 @@ absl::StatusOr<std::vector<EntityCandidate>> Resolver::MatchingEntities(
     const SourceRecord& record) {
   Prepared prepared = Prepare(record);
   if (!prepared.valid.ok()) return prepared.valid;
-  absl::MutexLock lock(&mutex_);
-  absl::Status loaded = LoadCounters();
-  if (!loaded.ok()) return loaded;
-  Decision decision(*this, std::move(prepared), counters_, &cache_, &hot_keys_);
+  // A dry run reads committed state and writes nothing, so it takes no
+  // decision lock and runs beside decisions and other dry runs. Its caches
+  // are its own: one filled from a record a decision is about to change
+  // must never serve that decision's successors.
+  Decision decision(*this, std::move(prepared), StoreCounters(),
+                    {&dry_run_cache_, &dry_run_hot_keys_, &dry_run_mutex_});
   return decision.Candidates();
 }
 
@@ -548,7 +566,11 @@ absl::Status Resolver::RunExclusive(
 
 void Resolver::ForgetRecords(absl::Span<const RecordKey> records) {
   absl::MutexLock lock(&mutex_);
-  for (const RecordKey& key : records) cache_.erase(RecordKeyString(key));
+  absl::MutexLock dry_lock(&dry_run_mutex_);
+  for (const RecordKey& key : records) {
+    cache_.erase(RecordKeyString(key));
+    dry_run_cache_.erase(RecordKeyString(key));
+  }
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> HotCandidateKeys(

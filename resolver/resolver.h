@@ -116,7 +116,9 @@ class Resolver {
   // members weigh a link on average and none of which contradicts it.
   // Steward constraints do not apply (the record is not stored). For data
   // that must never create or merge entities (purchased person data).
-  // InvalidArgument for a record that fails validation.
+  // Takes no decision lock: calls run in parallel with each other and with
+  // decisions, each seeing committed state. InvalidArgument for a record
+  // that fails validation.
   absl::StatusOr<std::vector<EntityCandidate>> MatchingEntities(
       const SourceRecord& record) ABSL_LOCKS_EXCLUDED(mutex_);
 
@@ -154,6 +156,13 @@ class Resolver {
   // Candidate keys found overfull: postings only grow, so they stay so (an
   // update that shrinks one is rare and only costs recall until restart).
   using HotKeys = absl::flat_hash_set<std::string>;
+  // The caches a Decision uses, and the mutex guarding them when the
+  // decision lock does not (null then).
+  struct Caches {
+    NormalizedCache* normalized;
+    HotKeys* hot_keys;
+    absl::Mutex* mutex;
+  };
 
   // A record made ready for a decision, outside the lock.
   struct Prepared {
@@ -182,6 +191,10 @@ class Resolver {
   StoreCounters counters_ ABSL_GUARDED_BY(mutex_);
   NormalizedCache cache_ ABSL_GUARDED_BY(mutex_);
   HotKeys hot_keys_ ABSL_GUARDED_BY(mutex_);
+  // MatchingEntities' own caches.
+  absl::Mutex dry_run_mutex_ ABSL_ACQUIRED_AFTER(mutex_);
+  NormalizedCache dry_run_cache_ ABSL_GUARDED_BY(dry_run_mutex_);
+  HotKeys dry_run_hot_keys_ ABSL_GUARDED_BY(dry_run_mutex_);
 };
 
 // Candidate keys held by more than `max_postings` records, with their
