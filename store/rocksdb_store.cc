@@ -208,9 +208,19 @@ rocksdb::Options DatabaseOptions(const RocksDbOptions& options) {
   db_options.create_missing_column_families = true;
   db_options.IncreaseParallelism(2);
   rocksdb::BlockBasedTableOptions table;
-  table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  // In a 1M-record store a table file's whole-file bloom filter is several
+  // MB: more than one shard of a cache split 64 ways holds, so it was never
+  // kept, and every prefix check read it from disk again and verified its
+  // checksum (three quarters of the time spent matching purchased person
+  // rows). Four shards, and index and filter blocks in a high-priority half
+  // that scans of data blocks cannot evict.
+  rocksdb::LRUCacheOptions cache(options.block_cache_bytes, /*num_shard_bits=*/2,
+                                 false, /*high_pri_pool_ratio=*/0.5);
+  table.block_cache = rocksdb::NewLRUCache(cache);
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   table.cache_index_and_filter_blocks = true;
+  table.cache_index_and_filter_blocks_with_high_priority = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
   db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   return db_options;
 }
