@@ -6,7 +6,6 @@
 #include <thread>
 #include <utility>
 
-#include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -211,27 +210,22 @@ absl::StatusOr<absl::flat_hash_set<std::string>> VisibleDeliveries(
 absl::Status Announce(KvStore* store, Resolver* resolver,
                       const Delivery& subject,
                       const std::vector<Delivery>& deliveries,
-                      const absl::btree_set<std::string>& entities,
+                      const std::vector<std::string>& entities,
                       AuditEvent audit, int64_t* announced) {
   return resolver->RunExclusive([&](StoreCounters* counters) -> absl::Status {
     EntityEdit edit(store, counters, TimestampNow());
-    absl::btree_set<std::string> live;
-    for (const std::string& id : entities) {
-      absl::StatusOr<std::string> survivor = edit.repo().LiveEntityId(id);
-      if (absl::IsNotFound(survivor.status())) continue;
-      if (!survivor.ok()) return survivor.status();
-      live.insert(*std::move(survivor));
-    }
+    absl::StatusOr<std::vector<std::string>> live = edit.repo().LiveEntityIds(entities);
+    if (!live.ok()) return live.status();
     for (const Delivery& d : deliveries) {
       edit.writes().mutable_write_set()->Put(
           Table::kDeliveries, DeliveryKey(d.provider(), d.delivery_id()),
           d.SerializeAsString());
     }
-    for (const std::string& id : live) {
+    for (const std::string& id : *live) {
       edit.AppendEnriched(id, subject.provider(), subject.delivery_id());
     }
     edit.AppendAudit(std::move(audit));
-    *announced = static_cast<int64_t>(live.size());
+    *announced = static_cast<int64_t>(live->size());
     return edit.Commit(store);
   });
 }
@@ -300,7 +294,7 @@ absl::StatusOr<ImportOutcome> EnrichmentImporter::Import(
         if (progress) progress(static_cast<int64_t>(done));
       });
 
-  absl::btree_set<std::string> touched;
+  std::vector<std::string> touched;
   WriteSet writes;
   for (size_t i = 0; i < rows.size(); ++i) {
     if (!matched[i].error.ok()) return matched[i].error;
@@ -318,7 +312,7 @@ absl::StatusOr<ImportOutcome> EnrichmentImporter::Import(
         outcome.unmatched.push_back(
             {row.line(), row.identity().source_id(), row.match().reason()});
     }
-    touched.insert(matched[i].entities.begin(), matched[i].entities.end());
+    touched.insert(touched.end(), matched[i].entities.begin(), matched[i].entities.end());
     WriteRow(row, matched[i].records, &writes);
     if (writes.ops().size() >= kRowsPerWrite * 2 || i + 1 == rows.size()) {
       absl::Status committed = store_->Commit(writes);
@@ -389,7 +383,6 @@ absl::StatusOr<Delivery> EnrichmentImporter::Activate(
       });
   if (!scanned.ok()) return scanned;
   if (!status.ok()) return status;
-  const absl::btree_set<std::string> touched(entities.begin(), entities.end());
   AuditEvent audit;
   audit.set_actor(std::string(actor));
   audit.set_action("enrich_activate");
@@ -397,7 +390,7 @@ absl::StatusOr<Delivery> EnrichmentImporter::Activate(
                               " made current; ", changed.size(),
                               " deliveries changed"));
   int64_t announced = 0;
-  absl::Status written = Announce(store_, resolver_, *target, changed, touched,
+  absl::Status written = Announce(store_, resolver_, *target, changed, entities,
                                   std::move(audit), &announced);
   if (!written.ok()) return written;
   return *target;

@@ -4,7 +4,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/btree_set.h"
 #include "resolver/entity_edit.h"
 #include "store/repository.h"
 
@@ -15,15 +14,11 @@ EntityScoresWriter AnnounceEntityScores(KvStore* store, Resolver* resolver) {
                            const std::vector<std::string>& entities) {
     return resolver->RunExclusive([&](StoreCounters* counters) -> absl::Status {
       EntityEdit edit(store, counters, TimestampNow());
-      absl::btree_set<std::string> live;
-      for (const std::string& id : entities) {
-        absl::StatusOr<std::string> survivor = edit.repo().LiveEntityId(id);
-        if (absl::IsNotFound(survivor.status())) continue;
-        if (!survivor.ok()) return survivor.status();
-        live.insert(*std::move(survivor));
-      }
+      absl::StatusOr<std::vector<std::string>> live =
+          edit.repo().LiveEntityIds(entities);
+      if (!live.ok()) return live.status();
       edit.writes().mutable_write_set()->Append(writes);
-      for (const std::string& id : live) edit.AppendScored(id);
+      for (const std::string& id : *live) edit.AppendScored(id);
       return edit.Commit(store);
     });
   };

@@ -1,5 +1,7 @@
 #include "store/repository.h"
 
+#include <algorithm>
+
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -159,6 +161,20 @@ absl::Status Repository::UnknownEntity(absl::string_view entity_id) const {
   }
   if (!absl::IsNotFound(erased.status())) return erased.status();
   return absl::NotFoundError(absl::StrCat("no entity ", entity_id));
+}
+
+absl::StatusOr<std::vector<std::string>> Repository::LiveEntityIds(
+    const std::vector<std::string>& entity_ids) const {
+  std::vector<std::string> live;
+  for (const std::string& id : entity_ids) {
+    absl::StatusOr<std::string> survivor = LiveEntityId(id);
+    if (absl::IsNotFound(survivor.status())) continue;
+    if (!survivor.ok()) return survivor.status();
+    live.push_back(*std::move(survivor));
+  }
+  std::sort(live.begin(), live.end());
+  live.erase(std::unique(live.begin(), live.end()), live.end());
+  return live;
 }
 
 absl::StatusOr<std::vector<RecordKey>> Repository::Members(

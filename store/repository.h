@@ -58,6 +58,12 @@ class Repository {
   // was erased" for an erased id.
   absl::StatusOr<std::string> LiveEntityId(absl::string_view entity_id) const;
 
+  // The live ids of `entity_ids` (retired ones followed to their
+  // survivors), sorted and without repeats; erased and unknown ids are left
+  // out.
+  absl::StatusOr<std::vector<std::string>> LiveEntityIds(
+      const std::vector<std::string>& entity_ids) const;
+
   // Keys of the entity's member records, in key order.
   absl::StatusOr<std::vector<RecordKey>> Members(
       absl::string_view entity_id) const;
