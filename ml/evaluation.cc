@@ -128,6 +128,13 @@ ConfusionMatrix ConfusionAt(const std::vector<float>& scores,
   return m;
 }
 
+double MeanCrossValidationAuc(const TrainingReport& report) {
+  if (report.cross_validation_auc_size() == 0) return 0;
+  double sum = 0;
+  for (double auc : report.cross_validation_auc()) sum += auc;
+  return sum / report.cross_validation_auc_size();
+}
+
 double BrierScore(const std::vector<float>& scores,
                   const std::vector<float>& labels) {
   if (scores.empty()) return 0;

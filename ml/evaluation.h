@@ -29,6 +29,9 @@ std::vector<RocPoint> RocCurve(const std::vector<float>& scores,
 ConfusionMatrix ConfusionAt(const std::vector<float>& scores,
                             const std::vector<float>& labels, double threshold);
 
+// The mean of report.cross_validation_auc(); 0 when it is empty.
+double MeanCrossValidationAuc(const TrainingReport& report);
+
 // Mean of (score - label)^2; 0 for no examples.
 double BrierScore(const std::vector<float>& scores,
                   const std::vector<float>& labels);

@@ -3,9 +3,16 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
+#include <memory>
+#include <optional>
 #include <set>
 #include <utility>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
@@ -16,10 +23,12 @@ namespace {
 constexpr float kMissing = std::numeric_limits<float>::quiet_NaN();
 constexpr double kSecondsPerDay = 86400.0;
 
-// What a numeric feature may look at besides the opportunity itself.
+// What a feature may look at besides the opportunity itself.
 struct Context {
   bool has_customer;
   AccountHistory::Summary history;
+  std::shared_ptr<const ProfileTimeline> profile;  // may be null
+  int64_t as_of;
 };
 
 // One possible column. Categorical ones read `text`, numeric ones `number`.
@@ -179,7 +188,10 @@ int64_t AsOfSeconds(const Opportunity& opp, FeatureSet set) {
   return std::numeric_limits<int64_t>::max();
 }
 
-AccountHistory::AccountHistory(const std::vector<Opportunity>& opportunities) {
+AccountHistory::AccountHistory(
+    const std::vector<Opportunity>& opportunities,
+    std::shared_ptr<const CustomerProfiles> profiles)
+    : profiles_(std::move(profiles)) {
   std::vector<const Opportunity*> closed;
   for (const Opportunity& opp : opportunities) {
     if (opp.customer_id().empty()) continue;
@@ -230,8 +242,66 @@ AccountHistory::Summary AccountHistory::AsOf(absl::string_view customer_id,
   return summary;
 }
 
+namespace {
+
+constexpr absl::string_view kAttributePrefix = "attribute.";
+constexpr absl::string_view kRecordsPrefix = "source.";
+constexpr absl::string_view kPurchasedPrefix = "enrichment.";
+constexpr absl::string_view kTenureColumn = "profile_tenure_days";
+
+// The text a data-dependent text column reads; nullptr when missing.
+const std::string* AttributeText(const Opportunity& opp,
+                                 absl::string_view name) {
+  auto it = opp.attributes().find(std::string(name));
+  return it == opp.attributes().end() || it->second.empty() ? nullptr
+                                                             : &it->second;
+}
+
+const std::string* PurchasedText(const Context& c, absl::string_view name) {
+  return c.profile == nullptr ? nullptr
+                              : c.profile->PurchasedBefore(name, c.as_of);
+}
+
+// A text column's spec from the values the examples hold: ordinal on a
+// configured scale, numeric when every value is a number and the config
+// does not say categorical, else categorical. No spec when no example has
+// a value.
+void AddTextColumn(const std::string& name, const std::set<std::string>& values,
+                   const FeatureConfig& config, FeatureSchema* schema) {
+  if (values.empty()) return;
+  FeatureSpec* spec = schema->add_features();
+  spec->set_name(name);
+  auto scale = config.ordinal_scales().find(name);
+  if (scale != config.ordinal_scales().end()) {
+    spec->set_ordinal(true);
+    for (const std::string& level : scale->second.levels()) {
+      spec->add_categories(level);
+    }
+    return;
+  }
+  double number = 0;
+  bool numeric = std::all_of(values.begin(), values.end(), [&](auto& v) {
+    return absl::SimpleAtod(v, &number);
+  });
+  bool forced = std::find(config.categorical().begin(),
+                          config.categorical().end(),
+                          name) != config.categorical().end();
+  if (numeric && !forced) return;
+  spec->set_categorical(true);
+  for (const std::string& value : values) spec->add_categories(value);
+}
+
+}  // namespace
+
+std::shared_ptr<const ProfileTimeline> AccountHistory::Profile(
+    absl::string_view customer_id) const {
+  if (profiles_ == nullptr || customer_id.empty()) return nullptr;
+  return profiles_->Find(customer_id);
+}
+
 FeatureSchema FeatureEncoder::BuildSchema(
-    FeatureSet set, const std::vector<Opportunity>& examples) {
+    FeatureSet set, const std::vector<Opportunity>& examples,
+    const AccountHistory& history, const FeatureConfig& config) {
   FeatureSchema schema;
   schema.set_feature_set(std::string(FeatureSetName(set)));
   for (const Definition& d : kDefinitions) {
@@ -245,7 +315,82 @@ FeatureSchema FeatureEncoder::BuildSchema(
     values.erase("");
     for (const std::string& value : values) spec->add_categories(value);
   }
+  // Column name -> the values examples hold, per data-dependent kind.
+  std::map<std::string, std::set<std::string>> attributes, purchased;
+  std::set<std::string> sources;
+  bool any_profile = false;
+  for (const Opportunity& opp : examples) {
+    for (const auto& [name, value] : opp.attributes()) {
+      if (!value.empty()) attributes[name].insert(value);
+    }
+    std::shared_ptr<const ProfileTimeline> profile =
+        history.Profile(opp.customer_id());
+    if (profile == nullptr) continue;
+    any_profile = true;
+    int64_t as_of = AsOfSeconds(opp, set);
+    for (const ProfileTimeline::Record& r : profile->records) {
+      sources.insert(r.source);
+    }
+    for (const ProfileTimeline::PurchasedValue& p : profile->purchased) {
+      const std::string* value = profile->PurchasedBefore(p.attribute, as_of);
+      if (value != nullptr) purchased[p.attribute].insert(*value);
+    }
+  }
+  for (const auto& [name, values] : attributes) {
+    AddTextColumn(absl::StrCat(kAttributePrefix, name), values, config,
+                  &schema);
+  }
+  if (!any_profile) return schema;
+  for (const std::string& source : sources) {
+    schema.add_features()->set_name(absl::StrCat(kRecordsPrefix, source));
+  }
+  schema.add_features()->set_name(std::string(kTenureColumn));
+  for (const auto& [name, values] : purchased) {
+    AddTextColumn(absl::StrCat(kPurchasedPrefix, name), values, config,
+                  &schema);
+  }
   return schema;
+}
+
+absl::StatusOr<FeatureEncoder::Column> FeatureEncoder::ParseColumn(
+    const FeatureSpec& spec) {
+  Column column;
+  absl::string_view name = spec.name();
+  bool text = true;
+  if (absl::ConsumePrefix(&name, kAttributePrefix)) {
+    column.kind = Kind::kAttribute;
+  } else if (absl::ConsumePrefix(&name, kPurchasedPrefix)) {
+    column.kind = Kind::kPurchased;
+  } else if (absl::ConsumePrefix(&name, kRecordsPrefix)) {
+    column.kind = Kind::kRecords;
+    text = false;
+  } else if (name == kTenureColumn) {
+    column.kind = Kind::kTenure;
+    text = false;
+  } else {
+    column.definition = FindDefinition(name);
+    text = column.definition >= 0 &&
+           kDefinitions[column.definition].text != nullptr;
+  }
+  bool typed = spec.categorical() || spec.ordinal();
+  bool known = column.kind != Kind::kDefined || column.definition >= 0;
+  bool fixed_type_ok =
+      column.kind != Kind::kDefined || (spec.categorical() == text);
+  if (!known || name.empty() || (typed && !text) || !fixed_type_ok ||
+      (spec.categorical() && spec.ordinal())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown feature column '", spec.name(), "'"));
+  }
+  column.key = std::string(name);
+  column.ordinal = spec.ordinal();
+  for (int i = 0; i < spec.categories_size(); ++i) {
+    if (spec.ordinal()) {
+      column.codes[absl::AsciiStrToLower(spec.categories(i))] = i + 1;
+    } else {
+      column.codes[spec.categories(i)] = i;
+    }
+  }
+  return column;
 }
 
 absl::StatusOr<FeatureEncoder> FeatureEncoder::Create(
@@ -254,36 +399,79 @@ absl::StatusOr<FeatureEncoder> FeatureEncoder::Create(
   if (!set.ok()) return set.status();
   std::vector<Column> columns;
   for (const FeatureSpec& spec : schema.features()) {
-    int definition = FindDefinition(spec.name());
-    if (definition < 0 ||
-        spec.categorical() != (kDefinitions[definition].text != nullptr)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("unknown feature column '", spec.name(), "'"));
-    }
-    Column column{definition, {}};
-    for (int i = 0; i < spec.categories_size(); ++i) {
-      column.codes[spec.categories(i)] = i;
-    }
-    columns.push_back(std::move(column));
+    absl::StatusOr<Column> column = ParseColumn(spec);
+    if (!column.ok()) return column.status();
+    columns.push_back(*std::move(column));
   }
   return FeatureEncoder(schema, *set, std::move(columns));
 }
 
+namespace {
+
+// A text value as a number of its column: its code (rank on an ordinal
+// scale), or the number it spells for a column without codes.
+float TextValue(const absl::flat_hash_map<std::string, int>& codes,
+                bool ordinal, const std::string* text) {
+  if (text == nullptr) return kMissing;
+  if (codes.empty()) {
+    float number = 0;
+    return absl::SimpleAtof(*text, &number) ? number : kMissing;
+  }
+  auto code = codes.find(ordinal ? absl::AsciiStrToLower(*text) : *text);
+  return code == codes.end() ? kMissing : static_cast<float>(code->second);
+}
+
+}  // namespace
+
 void FeatureEncoder::Encode(const Opportunity& opp,
                             const AccountHistory& history, float* row) const {
+  int64_t as_of = AsOfSeconds(opp, set_);
   Context context{!opp.customer_id().empty(),
-                  history.AsOf(opp.customer_id(), AsOfSeconds(opp, set_))};
+                  history.AsOf(opp.customer_id(), as_of),
+                  history.Profile(opp.customer_id()), as_of};
   for (size_t i = 0; i < columns_.size(); ++i) {
     const Column& column = columns_[i];
-    const Definition& d = kDefinitions[column.definition];
-    if (d.number != nullptr) {
-      row[i] = d.number(opp, context);
-      continue;
+    switch (column.kind) {
+      case Kind::kDefined: {
+        const Definition& d = kDefinitions[column.definition];
+        if (d.number != nullptr) {
+          row[i] = d.number(opp, context);
+        } else {
+          std::string text = d.text(opp);
+          row[i] = TextValue(column.codes, false, &text);
+        }
+        break;
+      }
+      case Kind::kAttribute:
+        row[i] = TextValue(column.codes, column.ordinal,
+                           AttributeText(opp, column.key));
+        break;
+      case Kind::kPurchased:
+        row[i] = TextValue(column.codes, column.ordinal,
+                           PurchasedText(context, column.key));
+        break;
+      case Kind::kRecords:
+        row[i] = context.profile == nullptr
+                     ? kMissing
+                     : context.profile->RecordsBefore(column.key, as_of);
+        break;
+      case Kind::kTenure: {
+        std::optional<double> days =
+            context.profile == nullptr ? std::nullopt
+                                       : context.profile->TenureDays(as_of);
+        row[i] = days ? static_cast<float>(*days) : kMissing;
+        break;
+      }
     }
-    auto code = column.codes.find(d.text(opp));
-    row[i] = code == column.codes.end() ? kMissing
-                                        : static_cast<float>(code->second);
   }
+}
+
+std::string FeatureValueText(const FeatureSpec& spec, float value) {
+  if (std::isnan(value)) return "(missing)";
+  if (!spec.categorical() && !spec.ordinal()) return absl::StrCat(value);
+  int index = static_cast<int>(value) - (spec.ordinal() ? 1 : 0);
+  if (index < 0 || index >= spec.categories_size()) return absl::StrCat(value);
+  return spec.categories(index);
 }
 
 std::vector<float> FeatureEncoder::EncodeAll(

@@ -20,13 +20,29 @@
 // An opportunity without any date (Maven "Prospecting") is scored "now":
 // its history includes every closed deal.
 //
+// Both sets add columns that depend on the data (present only when some
+// training example has a value):
+//   attribute.<name>     - the opportunity's further CRM fields
+//                          (Opportunity.attributes);
+//   source.<source>      - records of the customer's unified profile that
+//                          the source had observed before the as-of date;
+//   profile_tenure_days  - days from the profile's first such record;
+//   enrichment.<name>    - the profile's purchased values whose delivery
+//                          arrived before the as-of date.
+// (The same names as the segment fields of a profile.) A text column
+// (attribute.*, enrichment.*) is ordinal when FeatureConfig gives it a
+// scale, numeric when every training value is a number (and FeatureConfig
+// does not list it as categorical), else categorical.
+//
 // Categorical columns carry their vocabulary in the FeatureSchema (code i =
 // i-th value) and go to XGBoost as feature type "c"; unknown or empty
 // values are missing (NaN), so scoring tolerates values unseen in training.
+// Ordinal columns carry their scale and go to XGBoost as numbers 1..n.
 #ifndef C360_ML_FEATURES_H_
 #define C360_ML_FEATURES_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -34,6 +50,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "c360/opportunity.pb.h"
+#include "ml/customer_profiles.h"
 
 namespace c360 {
 
@@ -49,8 +66,9 @@ absl::StatusOr<FeatureSet> ParseFeatureSet(absl::string_view name);
 // `set`; INT64_MAX ("now") when the opportunity has no date.
 int64_t AsOfSeconds(const Opportunity& opp, FeatureSet set);
 
-// The closed deals of each customer, to answer "what did we know about this
-// customer at time T". Immutable after construction; thread-safe.
+// The closed deals of each customer and, when given, the customers' unified
+// profiles, to answer "what did we know about this customer at time T".
+// Immutable after construction; thread-safe.
 class AccountHistory {
  public:
   struct Summary {
@@ -62,11 +80,19 @@ class AccountHistory {
     double tenure_days = 0;
   };
 
-  // Indexes every closed opportunity of `opportunities` by customer_id.
-  explicit AccountHistory(const std::vector<Opportunity>& opportunities);
+  // Indexes every closed opportunity of `opportunities` by customer_id;
+  // `profiles` may be null (no profile columns).
+  explicit AccountHistory(
+      const std::vector<Opportunity>& opportunities,
+      std::shared_ptr<const CustomerProfiles> profiles = nullptr);
 
   // The customer's deals closed strictly before `as_of_seconds`.
   Summary AsOf(absl::string_view customer_id, int64_t as_of_seconds) const;
+
+  // The customer's profile; nullptr without profiles or for a key that
+  // names none.
+  std::shared_ptr<const ProfileTimeline> Profile(
+      absl::string_view customer_id) const;
 
  private:
   struct Customer {
@@ -77,19 +103,28 @@ class AccountHistory {
     int64_t first_created = INT64_MAX;
   };
   absl::flat_hash_map<std::string, Customer> customers_;
+  std::shared_ptr<const CustomerProfiles> profiles_;
 };
 
 // Turns opportunities into rows of floats in a schema's column order.
 // Immutable; thread-safe.
+// How a row's value of `spec` reads to a person: the category or level it
+// codes, the number, or "(missing)".
+std::string FeatureValueText(const FeatureSpec& spec, float value);
+
 class FeatureEncoder {
  public:
-  // The columns of `set`, with each categorical vocabulary learnt (sorted)
-  // from `examples`.
+  // The columns of `set` plus the data-dependent ones `examples` have values
+  // for (as of their dates in `history`), each categorical vocabulary learnt
+  // (sorted) from `examples`, scales from `config`.
   static FeatureSchema BuildSchema(FeatureSet set,
-                                   const std::vector<Opportunity>& examples);
+                                   const std::vector<Opportunity>& examples,
+                                   const AccountHistory& history,
+                                   const FeatureConfig& config = {});
 
   // An encoder for `schema` (as built above or as stored with a model);
-  // InvalidArgument for an unknown feature set or column name.
+  // InvalidArgument for an unknown feature set or column name, or a column
+  // of the wrong type.
   static absl::StatusOr<FeatureEncoder> Create(const FeatureSchema& schema);
 
   int num_features() const { return static_cast<int>(columns_.size()); }
@@ -104,10 +139,24 @@ class FeatureEncoder {
                                const AccountHistory& history) const;
 
  private:
-  struct Column {
-    int definition;  // index into the feature definitions
-    absl::flat_hash_map<std::string, int> codes;
+  enum class Kind {
+    kDefined,     // one of the fixed columns
+    kAttribute,   // attribute.<key>
+    kRecords,     // source.<key>
+    kTenure,      // profile_tenure_days
+    kPurchased,   // enrichment.<key>
   };
+  struct Column {
+    Kind kind = Kind::kDefined;
+    int definition = -1;  // index into the fixed columns, kDefined only
+    std::string key;
+    // Text value -> number: category code, or rank 1..n (lower-cased
+    // levels) for an ordinal column; empty for a numeric column.
+    absl::flat_hash_map<std::string, int> codes;
+    bool ordinal = false;
+  };
+
+  static absl::StatusOr<Column> ParseColumn(const FeatureSpec& spec);
 
   FeatureEncoder(FeatureSchema schema, FeatureSet set,
                  std::vector<Column> columns)

@@ -229,8 +229,14 @@ absl::StatusOr<ScoreOpenSummary> ScoreOpenOpportunities(
     const ScoreOpenOptions& options) {
   absl::StatusOr<std::vector<Opportunity>> all = LoadOpportunities(*store);
   if (!all.ok()) return all.status();
+  // A customer with several open opportunities has its profile read once.
+  ScorerOptions scorer_options = options.scorer;
+  if (scorer_options.profiles != nullptr) {
+    scorer_options.profiles =
+        std::make_shared<MemoizedCustomerProfiles>(scorer_options.profiles);
+  }
   absl::StatusOr<std::vector<StageScorer>> scorers =
-      LoadNeededScorers(store, *all, options.scorer);
+      LoadNeededScorers(store, *all, scorer_options);
   if (!scorers.ok()) return scorers.status();
   absl::StatusOr<StoredRows> stored = ReadStoredRows(*store);
   if (!stored.ok()) return stored.status();

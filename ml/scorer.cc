@@ -125,7 +125,7 @@ Scorer::Scorer(FeatureEncoder encoder, ml_internal::Booster batch_booster,
       booster_(std::move(batch_booster)),
       single_booster_(std::move(single_booster)),
       opportunities_(std::move(opportunities)),
-      history_(opportunities_),
+      history_(opportunities_, options.profiles),
       options_(options) {
   for (size_t i = 0; i < opportunities_.size(); ++i) {
     index_[opportunities_[i].opportunity_id()] = static_cast<int>(i);
@@ -178,11 +178,7 @@ std::vector<Factor> Scorer::TopFactors(const std::vector<float>& row,
     double c = contributions[i];
     if (positive ? c <= 0 : c >= 0) continue;
     const FeatureSpec& spec = encoder_.schema().features(i);
-    std::string value = std::isnan(row[i]) ? "(missing)"
-                        : spec.categorical()
-                            ? spec.categories(static_cast<int>(row[i]))
-                            : absl::StrCat(row[i]);
-    factors.push_back({spec.name(), std::move(value), c});
+    factors.push_back({spec.name(), FeatureValueText(spec, row[i]), c});
   }
   std::sort(factors.begin(), factors.end(), [&](const auto& a, const auto& b) {
     return positive ? a.contribution > b.contribution

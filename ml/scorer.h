@@ -30,6 +30,9 @@ struct ScorerOptions {
   int top_factors = 3;
   // Threads XGBoost uses for batch scoring.
   int nthread = 2;
+  // The customers' unified profiles for the profile columns of a model
+  // trained with them; null: those columns are missing.
+  std::shared_ptr<const CustomerProfiles> profiles;
 };
 
 // One feature's push on one prediction, in logit units (SHAP value).

@@ -176,32 +176,110 @@ std::vector<std::pair<std::string, std::string>> XgboostParameters(
 
 TrainingParameters DefaultTrainingParameters() {
   TrainingParameters p;
-  p.set_eta(0.05);
-  p.set_max_depth(4);
+  p.set_eta(0.02);
+  p.set_max_depth(3);
   p.set_subsample(0.8);
   p.set_colsample_bytree(0.8);
-  p.set_min_child_weight(1);
+  p.set_min_child_weight(30);
   p.set_lambda(1);
   p.set_nthread(2);
   p.set_seed(42);
-  p.set_max_rounds(500);
+  p.set_max_rounds(1000);
   p.set_early_stopping_rounds(50);
   p.set_validation_fraction(0.25);
   return p;
 }
 
-DataSplit StratifiedSplit(const std::vector<float>& labels, double fraction,
-                          uint64_t seed) {
+namespace {
+
+// Each class's example indices in a seeded Fisher-Yates order (the same
+// order on every platform), lost (0) first.
+std::vector<std::vector<int>> ShuffledClasses(const std::vector<float>& labels,
+                                              uint64_t seed) {
   std::mt19937_64 random(seed);
-  DataSplit split;
+  std::vector<std::vector<int>> classes;
   for (float label : {0.0f, 1.0f}) {
-    std::vector<int> members;
+    std::vector<int>& members = classes.emplace_back();
     for (size_t i = 0; i < labels.size(); ++i) {
       if (labels[i] == label) members.push_back(static_cast<int>(i));
     }
     for (size_t i = members.size(); i > 1; --i) {
       std::swap(members[i - 1], members[random() % i]);
     }
+  }
+  return classes;
+}
+
+// The closed opportunities as labelled feature rows, encoded once for any
+// number of splits.
+struct EncodedExamples {
+  std::vector<Opportunity> examples;
+  std::vector<float> labels;
+  FeatureSchema schema;
+  std::vector<float> values;  // row-major, schema order
+};
+
+absl::StatusOr<EncodedExamples> EncodeExamples(
+    const std::vector<Opportunity>& opportunities,
+    const TrainerOptions& options) {
+  EncodedExamples encoded;
+  for (const Opportunity& opp : opportunities) {
+    if (opp.outcome() != OUTCOME_WON && opp.outcome() != OUTCOME_LOST) continue;
+    encoded.examples.push_back(opp);
+    encoded.labels.push_back(opp.outcome() == OUTCOME_WON ? 1.0f : 0.0f);
+  }
+  int64_t won = 0, lost = 0;
+  CountClasses(encoded.labels, &won, &lost);
+  if (won < options.min_class_examples || lost < options.min_class_examples) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("too few examples to train: ", won, " won and ", lost,
+                     " lost opportunities, need at least ",
+                     options.min_class_examples, " of each"));
+  }
+  // Each customer's profile is read once however many deals it has.
+  AccountHistory history(
+      opportunities,
+      options.profiles == nullptr
+          ? nullptr
+          : std::make_shared<MemoizedCustomerProfiles>(options.profiles));
+  encoded.schema = FeatureEncoder::BuildSchema(
+      options.feature_set, encoded.examples, history, options.features);
+  absl::StatusOr<FeatureEncoder> encoder =
+      FeatureEncoder::Create(encoded.schema);
+  if (!encoder.ok()) return encoder.status();
+  encoded.values = encoder->EncodeAll(encoded.examples, history);
+  return encoded;
+}
+
+TrainingData SplitExamples(const EncodedExamples& encoded,
+                           const DataSplit& split,
+                           const TrainerOptions& options) {
+  TrainingData data;
+  data.schema = encoded.schema;
+  int cols = encoded.schema.features_size();
+  data.train_values = TakeRows(encoded.values, cols, split.train);
+  data.validation_values = TakeRows(encoded.values, cols, split.validation);
+  data.train_labels = Take(encoded.labels, split.train);
+  data.validation_labels = Take(encoded.labels, split.validation);
+  TrainingDataSummary& s = data.summary;
+  s.set_source(options.source);
+  int64_t won = 0, lost = 0;
+  CountClasses(data.train_labels, &won, &lost);
+  s.set_train_won(won);
+  s.set_train_lost(lost);
+  CountClasses(data.validation_labels, &won, &lost);
+  s.set_validation_won(won);
+  s.set_validation_lost(lost);
+  SummarizeDates(encoded.examples, &s);
+  return data;
+}
+
+}  // namespace
+
+DataSplit StratifiedSplit(const std::vector<float>& labels, double fraction,
+                          uint64_t seed) {
+  DataSplit split;
+  for (const std::vector<int>& members : ShuffledClasses(labels, seed)) {
     size_t held_out = std::llround(fraction * members.size());
     split.validation.insert(split.validation.end(), members.begin(),
                             members.begin() + held_out);
@@ -213,47 +291,60 @@ DataSplit StratifiedSplit(const std::vector<float>& labels, double fraction,
   return split;
 }
 
+std::vector<DataSplit> StratifiedFolds(const std::vector<float>& labels,
+                                       int folds, uint64_t seed) {
+  std::vector<DataSplit> splits(folds);
+  for (const std::vector<int>& members : ShuffledClasses(labels, seed)) {
+    for (size_t i = 0; i < members.size(); ++i) {
+      for (int f = 0; f < folds; ++f) {
+        (static_cast<int>(i % folds) == f ? splits[f].validation
+                                          : splits[f].train)
+            .push_back(members[i]);
+      }
+    }
+  }
+  for (DataSplit& split : splits) {
+    std::sort(split.train.begin(), split.train.end());
+    std::sort(split.validation.begin(), split.validation.end());
+  }
+  return splits;
+}
+
 absl::StatusOr<TrainingData> PrepareTrainingData(
     const std::vector<Opportunity>& opportunities,
     const TrainerOptions& options) {
-  std::vector<Opportunity> examples;
-  std::vector<float> labels;
-  for (const Opportunity& opp : opportunities) {
-    if (opp.outcome() != OUTCOME_WON && opp.outcome() != OUTCOME_LOST) continue;
-    examples.push_back(opp);
-    labels.push_back(opp.outcome() == OUTCOME_WON ? 1.0f : 0.0f);
-  }
-  int64_t won = 0, lost = 0;
-  CountClasses(labels, &won, &lost);
-  if (won < options.min_class_examples || lost < options.min_class_examples) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("too few examples to train: ", won, " won and ", lost,
-                     " lost opportunities, need at least ",
-                     options.min_class_examples, " of each"));
-  }
-  TrainingData data;
-  data.schema = FeatureEncoder::BuildSchema(options.feature_set, examples);
-  absl::StatusOr<FeatureEncoder> encoder = FeatureEncoder::Create(data.schema);
-  if (!encoder.ok()) return encoder.status();
-  std::vector<float> values =
-      encoder->EncodeAll(examples, AccountHistory(opportunities));
+  absl::StatusOr<EncodedExamples> encoded =
+      EncodeExamples(opportunities, options);
+  if (!encoded.ok()) return encoded.status();
   const TrainingParameters& p = options.parameters;
-  DataSplit split = StratifiedSplit(labels, p.validation_fraction(), p.seed());
-  int cols = encoder->num_features();
-  data.train_values = TakeRows(values, cols, split.train);
-  data.validation_values = TakeRows(values, cols, split.validation);
-  data.train_labels = Take(labels, split.train);
-  data.validation_labels = Take(labels, split.validation);
-  TrainingDataSummary& s = data.summary;
-  s.set_source(options.source);
-  CountClasses(data.train_labels, &won, &lost);
-  s.set_train_won(won);
-  s.set_train_lost(lost);
-  CountClasses(data.validation_labels, &won, &lost);
-  s.set_validation_won(won);
-  s.set_validation_lost(lost);
-  SummarizeDates(examples, &s);
-  return data;
+  return SplitExamples(
+      *encoded, StratifiedSplit(encoded->labels, p.validation_fraction(), p.seed()),
+      options);
+}
+
+absl::StatusOr<std::vector<double>> CrossValidate(
+    const std::vector<Opportunity>& opportunities,
+    const TrainerOptions& options, int folds) {
+  if (folds < 2 || folds > options.min_class_examples) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cross-validation needs 2 to ", options.min_class_examples,
+                     " folds, not ", folds));
+  }
+  absl::StatusOr<EncodedExamples> encoded =
+      EncodeExamples(opportunities, options);
+  if (!encoded.ok()) return encoded.status();
+  TrainerOptions fold_options = options;
+  fold_options.on_round = nullptr;
+  fold_options.calibrate = false;
+  std::vector<double> aucs;
+  for (const DataSplit& split :
+       StratifiedFolds(encoded->labels, folds, options.parameters.seed())) {
+    absl::StatusOr<StoredModel> model =
+        TrainModel(SplitExamples(*encoded, split, options), fold_options);
+    if (!model.ok()) return model.status();
+    aucs.push_back(model->report().validation_auc());
+  }
+  return aucs;
 }
 
 absl::StatusOr<StoredModel> TrainModel(const TrainingData& data,
@@ -298,7 +389,13 @@ absl::StatusOr<StoredModel> TrainHitRateModel(
   absl::StatusOr<TrainingData> data =
       PrepareTrainingData(opportunities, options);
   if (!data.ok()) return data.status();
-  return TrainModel(*data, options);
+  absl::StatusOr<StoredModel> model = TrainModel(*data, options);
+  if (!model.ok() || options.cross_validation_folds == 0) return model;
+  absl::StatusOr<std::vector<double>> aucs =
+      CrossValidate(opportunities, options, options.cross_validation_folds);
+  if (!aucs.ok()) return aucs.status();
+  for (double auc : *aucs) model->mutable_report()->add_cross_validation_auc(auc);
+  return model;
 }
 
 }  // namespace c360

@@ -13,7 +13,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "google/protobuf/util/json_util.h"
+#include "ml/evaluation.h"
 #include "ml/model_registry.h"
 #include "ml/opportunity_store.h"
 #include "ml/stages.h"
@@ -105,22 +108,87 @@ int RunImport(int argc, char** argv) {
 
 // ---- train ----
 
+// The JSON file of `c360 ml train --features` (FeatureConfig, e.g.
+// data/ml_features.json). InvalidArgument names the file and the problem.
+absl::StatusOr<FeatureConfig> ReadFeatureConfig(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  FeatureConfig config;
+  auto parsed = google::protobuf::util::JsonStringToMessage(text, &config);
+  if (!parsed.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": ", std::string(parsed.message().data(),
+                                           parsed.message().size())));
+  }
+  for (const auto& [column, scale] : config.ordinal_scales()) {
+    if (scale.levels_size() < 2) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          path, ": the scale of '", column, "' needs at least two levels"));
+    }
+  }
+  return config;
+}
+
+// The tree booster's parameters from their options; InvalidArgument names
+// an option that is not a number in its range.
+absl::Status BoosterParametersFrom(const Args& args, TrainingParameters* p) {
+  struct Parameter {
+    const char* option;
+    void (TrainingParameters::*set)(double);
+    double low, high;  // the valid range, low exclusive, high inclusive
+  };
+  const Parameter kParameters[] = {
+      {"eta", &TrainingParameters::set_eta, 0, 1},
+      {"subsample", &TrainingParameters::set_subsample, 0, 1},
+      {"colsample", &TrainingParameters::set_colsample_bytree, 0, 1},
+      {"min-child-weight", &TrainingParameters::set_min_child_weight, -1, 1e9},
+      {"lambda", &TrainingParameters::set_lambda, -1, 1e9},
+  };
+  for (const Parameter& parameter : kParameters) {
+    absl::StatusOr<double> value = GetDouble(args, parameter.option);
+    if (!value.ok()) return value.status();
+    if (!(*value > parameter.low && *value <= parameter.high)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--", parameter.option, " must be in (", parameter.low, ", ",
+          parameter.high, "], not ", *value));
+    }
+    (p->*parameter.set)(*value);
+  }
+  absl::StatusOr<int64_t> depth = args.GetInt("max-depth");
+  if (!depth.ok() || *depth < 1 || *depth > 16) {
+    return absl::InvalidArgumentError("--max-depth must be 1 to 16");
+  }
+  p->set_max_depth(static_cast<int32_t>(*depth));
+  return absl::OkStatus();
+}
+
 absl::StatusOr<TrainerOptions> TrainerOptionsFrom(const Args& args) {
   TrainerOptions options;
   absl::StatusOr<int64_t> seed = args.GetInt("seed");
   absl::StatusOr<int64_t> rounds = args.GetInt("max-rounds");
   absl::StatusOr<int64_t> patience = args.GetInt("early-stopping");
   absl::StatusOr<int64_t> threads = args.GetInt("threads");
+  absl::StatusOr<int64_t> folds = args.GetInt("cv");
   absl::StatusOr<double> fraction = GetDouble(args, "validation-fraction");
   for (const absl::Status& s :
        {seed.status(), rounds.status(), patience.status(),
-        threads.status(), fraction.status()}) {
+        threads.status(), fraction.status(), folds.status()}) {
     if (!s.ok()) return absl::InvalidArgumentError(s.message());
   }
-  if (!(*fraction > 0 && *fraction < 1) || *rounds < 1 || *threads < 1) {
-    return absl::InvalidArgumentError(
+  if (!(*fraction > 0 && *fraction < 1) || *rounds < 1 || *threads < 1 ||
+      *folds == 1 || *folds < 0 || *folds > options.min_class_examples) {
+    return absl::InvalidArgumentError(absl::StrCat(
         "--validation-fraction must be in (0, 1); --max-rounds and "
-        "--threads at least 1");
+        "--threads at least 1; --cv 0 or 2 to ",
+        options.min_class_examples));
+  }
+  options.cross_validation_folds = static_cast<int>(*folds);
+  if (!args.Get("features").empty()) {
+    absl::StatusOr<FeatureConfig> features =
+        ReadFeatureConfig(args.Get("features"));
+    if (!features.ok()) return features.status();
+    options.features = *std::move(features);
   }
   options.calibrate = args.GetFlag("calibrate");
   options.source = args.Get("db");
@@ -130,21 +198,34 @@ absl::StatusOr<TrainerOptions> TrainerOptionsFrom(const Args& args) {
   p.set_early_stopping_rounds(static_cast<int32_t>(*patience));
   p.set_nthread(static_cast<int32_t>(*threads));
   p.set_validation_fraction(*fraction);
+  absl::Status booster = BoosterParametersFrom(args, &p);
+  if (!booster.ok()) return booster;
   return options;
 }
 
 // A model's headline figures as one JSON object.
 std::string ModelSummaryJson(const StoredModel& m) {
   const TrainingReport& r = m.report();
+  std::string cross_validation;
+  if (r.cross_validation_auc_size() > 0) {
+    cross_validation = absl::StrFormat(
+        ", \"cv_folds\": %d, \"cv_mean_auc\": %.6f, \"cv_auc\": [%s]",
+        r.cross_validation_auc_size(), MeanCrossValidationAuc(r),
+        absl::StrJoin(r.cross_validation_auc(), ", ",
+                      [](std::string* out, double auc) {
+                        absl::StrAppendFormat(out, "%.6f", auc);
+                      }));
+  }
   return absl::StrFormat(
       "{\"family\": %s, \"version\": %d, \"published\": %s, "
       "\"feature_set\": %s, \"train_auc\": %.6f, \"validation_auc\": %.6f, "
       "\"brier\": %.6f, \"best_rounds\": %d, \"train_examples\": %d, "
-      "\"validation_examples\": %d}",
+      "\"validation_examples\": %d%s}",
       JsonString(m.family()), m.version(), m.published() ? "true" : "false",
       JsonString(m.schema().feature_set()), r.train_auc(), r.validation_auc(),
       r.brier(), r.best_rounds(), m.data().train_won() + m.data().train_lost(),
-      m.data().validation_won() + m.data().validation_lost());
+      m.data().validation_won() + m.data().validation_lost(),
+      cross_validation);
 }
 
 // Trains and registers the model of `stage`; prints its summary.
@@ -173,18 +254,42 @@ int RunTrain(int argc, char** argv) {
       "(seeded stratified split, early stopping on validation AUC): the "
       "at-creation model (family hit_rate_at_creation, features known when "
       "the opportunity opens) and/or the after-offer model "
-      "(hit_rate_after_offer, plus the offer's product and price). Each is "
-      "stored as its family's next unpublished version and printed as one "
-      "JSON line. Fewer than 40 won or lost examples is an error and stores "
-      "nothing.");
+      "(hit_rate_after_offer, plus the offer's product and price). A customer "
+      "key that names an entity adds its unified profile as known before the "
+      "opportunity's date: records per source, tenure, purchased values. "
+      "Each model is stored as its family's next unpublished version and "
+      "printed as one JSON line. Fewer than 40 won or lost examples is an "
+      "error and stores nothing.");
   args.Option("stage", "creation, offer or both", "both");
-  args.Option("seed", "seed of the split and of XGBoost", "42");
-  args.Option("validation-fraction", "share held out for validation", "0.25");
-  args.Option("max-rounds", "most boosting rounds", "500");
-  args.Option("early-stopping", "stop after this many rounds without a "
-              "better validation AUC", "50");
-  args.Option("threads", "XGBoost threads", "2");
+  const TrainingParameters defaults = DefaultTrainingParameters();
+  auto option = [&](const char* name, const char* help, auto value) {
+    args.Option(name, help, absl::StrCat(value));
+  };
+  option("seed", "seed of the split and of XGBoost", defaults.seed());
+  option("validation-fraction", "share held out for validation",
+         defaults.validation_fraction());
+  option("max-rounds", "most boosting rounds", defaults.max_rounds());
+  option("early-stopping",
+         "stop after this many rounds without a better validation AUC",
+         defaults.early_stopping_rounds());
+  option("threads", "XGBoost threads", defaults.nthread());
+  option("eta", "learning rate", defaults.eta());
+  option("max-depth", "tree depth", defaults.max_depth());
+  option("min-child-weight", "least hessian sum in a leaf",
+         defaults.min_child_weight());
+  option("subsample", "share of rows per tree", defaults.subsample());
+  option("colsample", "share of columns per tree",
+         defaults.colsample_bytree());
+  option("lambda", "L2 regularization of leaf weights", defaults.lambda());
   args.Flag("calibrate", "fit Platt and isotonic calibration (reported only)");
+  args.Option("cv", "also run a stratified K-fold cross-validation with the "
+              "same parameters and report each fold's validation AUC "
+              "(0 = none)", "0");
+  args.Option("features", "JSON file of ordinal scales for text columns, "
+              "e.g. data/ml_features.json");
+  args.Flag("without-profiles", "leave out the columns of the customers' "
+            "unified profiles (source.*, profile_tenure_days, enrichment.*), "
+            "e.g. to measure what they add");
   if (auto exit = ParseArgs(args, "ml train", argc, argv)) return *exit;
   absl::StatusOr<std::vector<ModelStage>> stages =
       ParseStages(args.Get("stage"));
@@ -193,6 +298,9 @@ int RunTrain(int argc, char** argv) {
   if (!options.ok()) return Fail("ml train", options.status());
   auto runtime = OpenLocalStore(args);
   if (!runtime.ok()) return Fail("ml train", runtime.status());
+  if (!args.GetFlag("without-profiles")) {
+    options->profiles = (*runtime)->customer_profiles();
+  }
   auto opportunities = LoadOpportunities((*runtime)->store());
   if (!opportunities.ok()) return Fail("ml train", opportunities.status());
   for (ModelStage stage : *stages) {
@@ -290,11 +398,12 @@ absl::StatusOr<StoredModel> ReportedModel(const Args& args, KvStore* store) {
 // The price sweep of the report: the opportunity's price from half to one
 // and a half times, at its cost (0 when unknown). The first open
 // opportunity with a customer when `id` is empty; no sweep without one.
-absl::Status PriceSweep(const StoredModel& model, KvStore* store,
+absl::Status PriceSweep(const StoredModel& model, Runtime& runtime,
                         std::string* id, PriceWhatIf* sweep) {
-  auto opportunities = LoadOpportunities(*store);
+  auto opportunities = LoadOpportunities(runtime.store());
   if (!opportunities.ok()) return opportunities.status();
-  auto scorer = Scorer::Create(model, *opportunities);
+  auto scorer = Scorer::Create(model, *opportunities,
+                               ScoringOptionsFor(runtime).scorer);
   if (!scorer.ok()) return scorer.status();
   if (id->empty()) {
     auto open = std::find_if(
@@ -335,7 +444,7 @@ int RunReport(int argc, char** argv) {
   if (!args.Get("html").empty()) {
     std::string id = args.Get("opportunity");
     PriceWhatIf sweep;
-    absl::Status swept = PriceSweep(*model, &(*runtime)->store(), &id, &sweep);
+    absl::Status swept = PriceSweep(*model, **runtime, &id, &sweep);
     if (!swept.ok()) return Fail("ml report", swept);
     std::ofstream out(args.Get("html"));
     out << TrainingReportHtml(*model, id, sweep);

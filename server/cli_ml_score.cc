@@ -99,9 +99,11 @@ int RunMlScoreOpen(int argc, char** argv) {
   if (!runtime.ok()) return Fail("ml score-open", runtime.status());
   const absl::Time start = absl::Now();
   Runtime& local = **runtime;
+  ScoreOpenOptions options;
+  options.scorer = ScoringOptionsFor(local).scorer;
   auto summary = ScoreOpenOpportunities(
       &local.store(), start,
-      AnnounceEntityScores(&local.store(), &local.resolver()));
+      AnnounceEntityScores(&local.store(), &local.resolver()), options);
   if (!summary.ok()) return Fail("ml score-open", summary.status());
   absl::StatusOr<int64_t> refreshed = local.RefreshProfiles();
   if (!refreshed.ok()) return Fail("ml score-open", refreshed.status());
@@ -125,7 +127,7 @@ int RunMlScore(int argc, char** argv) {
   if (!runtime.ok()) return Fail("ml score", runtime.status());
   ScoreOpportunityRequest request;
   request.set_opportunity_id(args.positionals()[0]);
-  auto response = Scoring(&(*runtime)->store()).Score(request);
+  auto response = Scoring(&(*runtime)->store(), ScoringOptionsFor(**runtime)).Score(request);
   if (!response.ok()) return Fail("ml score", response.status());
   std::printf("%s\n", ToJson(*response).c_str());
   return kExitOk;
@@ -148,7 +150,7 @@ int RunMlWhatIf(int argc, char** argv) {
   if (!request.ok()) return Fail("ml whatif", request.status());
   auto runtime = OpenLocalStore(args);
   if (!runtime.ok()) return Fail("ml whatif", runtime.status());
-  auto response = Scoring(&(*runtime)->store()).WhatIf(*request);
+  auto response = Scoring(&(*runtime)->store(), ScoringOptionsFor(**runtime)).WhatIf(*request);
   if (!response.ok()) return Fail("ml whatif", response.status());
   std::printf("%s\n", ToJson(*response).c_str());
   return kExitOk;
@@ -171,7 +173,7 @@ int RunMlForecast(int argc, char** argv) {
   request.set_owner(args.Get("owner"));
   request.set_product(args.Get("product"));
   request.set_segment(args.Get("segment"));
-  auto response = Scoring(&(*runtime)->store()).Forecast(request);
+  auto response = Scoring(&(*runtime)->store(), ScoringOptionsFor(**runtime)).Forecast(request);
   if (!response.ok()) return Fail("ml forecast", response.status());
   absl::Status kept = KeepGrouping(args.Get("by"), &*response);
   if (!kept.ok()) return Fail("ml forecast", kept);

@@ -16,6 +16,7 @@
 #include "server/progress.h"
 #include "server/commands.h"
 #include "server/generator.h"
+#include "server/opportunity_generator.h"
 #include "server/provider_generator.h"
 #include "server/runtime.h"
 #include "store/consistency.h"
@@ -27,7 +28,8 @@ namespace {
 }  // namespace
 
 int RunGen(int argc, char** argv) {
-  Args args("c360 gen --people N --seed S --out DIR [--providers]",
+  Args args("c360 gen --people N --seed S --out DIR [--providers] "
+            "[--opportunities N]",
             "Writes sample files of four source systems (crm_contacts.csv, "
             "erp_customers.csv, webshop_accounts.csv, social_handles.csv) and "
             "truth.csv, readable with the mappings in data/mappings/. With "
@@ -35,7 +37,11 @@ int RunGen(int argc, char** argv) {
             "provider_company.csv, provider_person.csv (mappings "
             "provider_company.map, provider_person.map) and "
             "provider_truth.csv (row_key,person_id; -1 for people in no "
-            "record).");
+            "record). With --opportunities N also N sales opportunities of "
+            "the same people (opportunities.csv, mapping "
+            "generated_opportunities.map) whose outcomes depend on the "
+            "people's records, purchased data and the deals' own fields "
+            "(server/opportunity_generator.h).");
   args.Option("people", "number of people", "1000");
   args.Option("seed", "random seed", "1");
   args.Option("out", "output folder", "sample-data");
@@ -45,19 +51,29 @@ int RunGen(int argc, char** argv) {
               "50");
   args.Option("extra-persons",
               "with --providers: consumer rows of people in no record", "200");
+  args.Option("opportunities",
+              "rows of opportunities.csv: CRM sales opportunities of the "
+              "people, 1-4 per customer while people last; 0 = no file",
+              "0");
   if (auto exit = ParseArgs(args, "gen", argc, argv)) return *exit;
   absl::StatusOr<int64_t> people = args.GetInt("people");
   absl::StatusOr<int64_t> seed = args.GetInt("seed");
   absl::StatusOr<int64_t> extra_companies = args.GetInt("extra-companies");
   absl::StatusOr<int64_t> extra_persons = args.GetInt("extra-persons");
+  absl::StatusOr<int64_t> opportunities = args.GetInt("opportunities");
   if (!people.ok()) return Fail("gen", people.status());
   if (!seed.ok()) return Fail("gen", seed.status());
   if (!extra_companies.ok()) return Fail("gen", extra_companies.status());
   if (!extra_persons.ok()) return Fail("gen", extra_persons.status());
+  if (!opportunities.ok()) return Fail("gen", opportunities.status());
   if (*people <= 0) return Fail("gen", absl::InvalidArgumentError("--people must be > 0"));
   if (*extra_companies < 0 || *extra_persons < 0) {
     return Fail("gen", absl::InvalidArgumentError(
                            "--extra-companies and --extra-persons must be >= 0"));
+  }
+  if (*opportunities < 0) {
+    return Fail("gen",
+                absl::InvalidArgumentError("--opportunities must be >= 0"));
   }
   GeneratorOptions options;
   options.people = *people;
@@ -68,20 +84,34 @@ int RunGen(int argc, char** argv) {
       [&](int64_t person_id) { progress.Update(person_id, person_id); });
   progress.Finish();
   if (!stats.ok()) return Fail("gen", stats.status());
-  std::string provider_counts;
+  ProviderGeneratorOptions provider_options;
+  provider_options.source = options;
+  provider_options.extra_companies = *extra_companies;
+  provider_options.extra_persons = *extra_persons;
+  std::string more_counts;
   if (args.GetFlag("providers")) {
-    ProviderGeneratorOptions provider_options;
-    provider_options.source = options;
-    provider_options.extra_companies = *extra_companies;
-    provider_options.extra_persons = *extra_persons;
     absl::StatusOr<ProviderStats> provider_stats =
         WriteProviderFiles(provider_options, args.Get("out"));
     if (!provider_stats.ok()) return Fail("gen", provider_stats.status());
-    provider_counts = absl::StrFormat(
+    more_counts = absl::StrFormat(
         ", \"provider_company\": %d, \"provider_company_without_id\": %d, "
         "\"provider_person\": %d, \"provider_person_in_no_record\": %d",
         provider_stats->companies, provider_stats->companies_without_id,
         provider_stats->persons, provider_stats->unrelated_persons);
+  }
+  if (*opportunities > 0) {
+    OpportunityGeneratorOptions opportunity_options;
+    opportunity_options.providers = provider_options;
+    opportunity_options.opportunities = *opportunities;
+    absl::StatusOr<OpportunityStats> opportunity_stats =
+        WriteOpportunityFile(opportunity_options, args.Get("out"));
+    if (!opportunity_stats.ok()) return Fail("gen", opportunity_stats.status());
+    more_counts += absl::StrFormat(
+        ", \"opportunities\": %d, \"opportunity_customers\": %d, "
+        "\"won\": %d, \"lost\": %d, \"open\": %d",
+        opportunity_stats->opportunities, opportunity_stats->customers,
+        opportunity_stats->won, opportunity_stats->lost,
+        opportunity_stats->open);
   }
   std::printf(
       "{\"out\": %s, \"people\": %lld, \"records\": %lld, \"crm\": %lld, "
@@ -89,7 +119,7 @@ int RunGen(int argc, char** argv) {
       JsonString(args.Get("out")).c_str(), static_cast<long long>(stats->people),
       static_cast<long long>(stats->records), static_cast<long long>(stats->crm),
       static_cast<long long>(stats->erp), static_cast<long long>(stats->webshop),
-      static_cast<long long>(stats->social), provider_counts.c_str());
+      static_cast<long long>(stats->social), more_counts.c_str());
   return kExitOk;
 }
 

@@ -47,10 +47,6 @@ using generator_data::Surname;
 using generator_internal::Rng;
 using generator_internal::UsualSpelling;
 
-// Records are observed between these instants (fixed, so that the output
-// does not depend on when the generator runs).
-constexpr int64_t kFirstObservation = 1609459200;  // 2021-01-01T00:00:00Z
-constexpr int64_t kLastObservation = 1759276800;   // 2025-10-01T00:00:00Z
 constexpr int64_t kSecondsPerDay = 86400;
 
 constexpr absl::CivilDay kEarliestBirth(1940, 1, 1);
@@ -1177,6 +1173,23 @@ GeneratorStats GenerateRecords(
     const GeneratorOptions& options,
     const std::function<void(const GeneratedRecord&)>& sink) {
   return Generator(options, sink).Run();
+}
+
+void ForEachGeneratedPerson(
+    const GeneratorOptions& options,
+    const std::function<void(int64_t person_id,
+                             const std::vector<SourceRecord>& records)>& each) {
+  std::vector<SourceRecord> records;
+  int64_t person_id = 0;
+  GenerateRecords(options, [&](const GeneratedRecord& generated) {
+    if (generated.person_id != person_id && !records.empty()) {
+      each(person_id, records);
+      records.clear();
+    }
+    person_id = generated.person_id;
+    records.push_back(generated.record);
+  });
+  if (!records.empty()) each(person_id, records);
 }
 
 absl::StatusOr<GeneratorStats> WriteSampleFiles(

@@ -9,11 +9,17 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "c360/record.pb.h"
 
 namespace c360 {
+
+// Records are observed between these instants, Unix seconds (fixed, so that
+// the output does not depend on when the generator runs).
+inline constexpr int64_t kFirstObservation = 1609459200;  // 2021-01-01Z
+inline constexpr int64_t kLastObservation = 1759276800;   // 2025-10-01Z
 
 struct GeneratorOptions {
   // Number of distinct people to generate.
@@ -52,6 +58,13 @@ struct GeneratorStats {
 GeneratorStats GenerateRecords(
     const GeneratorOptions& options,
     const std::function<void(const GeneratedRecord&)>& sink);
+
+// GenerateRecords with each person's records handed over together, in
+// generation order. Holds no more than one person's records.
+void ForEachGeneratedPerson(
+    const GeneratorOptions& options,
+    const std::function<void(int64_t person_id,
+                             const std::vector<SourceRecord>& records)>& each);
 
 // Writes the four source files, each in its own system's layout, readable
 // with the mapping files in data/mappings/ (crm_contacts.map for

@@ -83,6 +83,8 @@ absl::StatusOr<int> ColumnOf(const CsvTable& table, const std::string& name,
 struct Columns {
   int id, customer, product, price, cost, lead_source, owner, created_at,
       first_offer_at, closed_at, outcome;
+  // (attribute name, column) of the mapping's attribute.<name> fields.
+  std::vector<std::pair<std::string, int>> attributes;
 };
 
 absl::StatusOr<Columns> ResolveColumns(const CsvTable& table,
@@ -102,7 +104,10 @@ absl::StatusOr<Columns> ResolveColumns(const CsvTable& table,
   Columns c{column(m.id),        column(m.customer),   column(m.product),
             column(m.price),     column(m.cost),       column(m.lead_source),
             column(m.owner),     column(m.created_at), column(m.first_offer_at),
-            column(m.closed_at), column(m.outcome)};
+            column(m.closed_at), column(m.outcome), {}};
+  for (const auto& [name, column_name] : m.attributes) {
+    c.attributes.emplace_back(name, column(column_name));
+  }
   if (!status.ok()) return status;
   if (c.id < 0) {
     return absl::InvalidArgumentError(absl::StrCat(file, ": no id column"));
@@ -162,6 +167,10 @@ absl::Status ParseFields(const CsvRow& row, const Columns& c,
   opp->set_owner(Cell(row, c.owner));
   opp->set_outcome(c.outcome < 0 ? OUTCOME_OPEN
                                  : ParseOutcome(Cell(row, c.outcome), m));
+  for (const auto& [name, column] : c.attributes) {
+    std::string value = Cell(row, column);
+    if (!value.empty()) (*opp->mutable_attributes())[name] = std::move(value);
+  }
   if (c.price >= 0) {
     double price = 0;
     absl::Status status = ParseMoney(Cell(row, c.price), "price", &price);

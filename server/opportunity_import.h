@@ -12,15 +12,19 @@
 //   price = Amount
 //   cost =                   # an empty value: the export has no such column
 //   won = Won, Closed Won    # outcome values, comma-separated
+//   attribute.satisfaction = Survey   # a further CRM field (model column
+//                                     # attribute.satisfaction)
 //
 // Fields: id, customer, product, price, cost, lead_source, owner,
-// created_at, first_offer_at, closed_at, outcome, won, lost. Unnamed fields
-// keep the OpportunityCsvMapping defaults.
+// created_at, first_offer_at, closed_at, outcome, won, lost and any number
+// of attribute.<name>. Unnamed fields keep the OpportunityCsvMapping
+// defaults.
 #ifndef C360_SERVER_OPPORTUNITY_IMPORT_H_
 #define C360_SERVER_OPPORTUNITY_IMPORT_H_
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -48,6 +52,9 @@ struct OpportunityCsvMapping {
   std::string outcome = "deal_stage";
   std::vector<std::string> won_values = {"Won"};
   std::vector<std::string> lost_values = {"Lost"};
+  // (name, column) of further fields kept in Opportunity.attributes; an
+  // empty cell is no value.
+  std::vector<std::pair<std::string, std::string>> attributes;
   // When true a missing outcome column is an error (training needs it);
   // when false every opportunity is imported as open (scoring only).
   bool require_outcome = true;

@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "server/opportunity_import.h"
 
 namespace c360 {
@@ -54,6 +55,11 @@ absl::Status SetField(absl::string_view field, absl::string_view value,
   if (field == "delimiter") return SetDelimiter(value, m);
   if (field == "won" || field == "lost") {
     (field == "won" ? m->won_values : m->lost_values) = ValueList(value);
+    return absl::OkStatus();
+  }
+  if (absl::ConsumePrefix(&field, "attribute.")) {
+    if (field.empty()) return absl::InvalidArgumentError("attribute without a name");
+    m->attributes.emplace_back(field, value);
     return absl::OkStatus();
   }
   for (auto& [name, column] : ColumnFields(m)) {

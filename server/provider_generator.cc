@@ -164,24 +164,6 @@ std::string ContactKey(absl::string_view contact) {
 }
 const auto& Phones(const SourceRecord& record) { return record.phones(); }
 
-// Calls `each` with every generated person's records, in generation order
-// (GenerateRecords emits a person's records together).
-void ForEachPerson(
-    const GeneratorOptions& options,
-    const std::function<void(int64_t person_id, const Records&)>& each) {
-  Records records;
-  int64_t person_id = 0;
-  GenerateRecords(options, [&](const GeneratedRecord& generated) {
-    if (generated.person_id != person_id && !records.empty()) {
-      each(person_id, records);
-      records.clear();
-    }
-    person_id = generated.person_id;
-    records.push_back(generated.record);
-  });
-  if (!records.empty()) each(person_id, records);
-}
-
 class ProviderGenerator {
  public:
   ProviderGenerator(
@@ -243,22 +225,22 @@ class ProviderGenerator {
 };
 
 ProviderStats ProviderGenerator::Run() {
-  ForEachPerson(options_.source,
-                [this](int64_t person_id, const Records& records) {
-                  for (const SourceRecord& record : records) {
-                    NoteCompany(record);
-                    for (const std::string& e : record.emails()) {
-                      real_contacts_.insert(ContactKey(e));
-                    }
-                    for (const std::string& p : record.phones()) {
-                      real_contacts_.insert(ContactKey(p));
-                    }
-                    for (const std::string& key : NamePlaceKeys(record)) {
-                      real_name_places_.insert(key);
-                    }
-                  }
-                  if (rng_.Chance(kPersonShare)) EmitPerson(person_id, records);
-                });
+  ForEachGeneratedPerson(
+      options_.source, [this](int64_t person_id, const Records& records) {
+        for (const SourceRecord& record : records) {
+          NoteCompany(record);
+          for (const std::string& e : record.emails()) {
+            real_contacts_.insert(ContactKey(e));
+          }
+          for (const std::string& p : record.phones()) {
+            real_contacts_.insert(ContactKey(p));
+          }
+          for (const std::string& key : NamePlaceKeys(record)) {
+            real_name_places_.insert(key);
+          }
+        }
+        if (rng_.Chance(kPersonShare)) EmitPerson(person_id, records);
+      });
   EmitEmployers();
   EmitUnrelated();
   return stats_;
@@ -327,7 +309,7 @@ void ProviderGenerator::EmitUnrelated() {
     GeneratorOptions run;
     run.people = std::max(persons_left, companies_left) * 5 / 4 + 10;
     run.seed = options_.source.seed + round * kUnrelatedSeedStep;
-    ForEachPerson(run, [&](int64_t, const Records& records) {
+    ForEachGeneratedPerson(run, [&](int64_t, const Records& records) {
       if (persons_left > 0 && EmitPerson(-1, records)) --persons_left;
       if (companies_left > 0 && EmitUnrelatedCompany(records)) {
         --companies_left;

@@ -1,6 +1,7 @@
 // The provider sample generator's tables: firmographic and consumer bands,
 // how providers shorten street names, and how unrelated companies are named
-// in each country. Internal to provider_generator.cc.
+// in each country. Internal to provider_generator.cc and
+// opportunity_generator.cc (which reads the bands back).
 #ifndef C360_SERVER_PROVIDER_GENERATOR_DATA_H_
 #define C360_SERVER_PROVIDER_GENERATOR_DATA_H_
 

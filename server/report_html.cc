@@ -4,6 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "ml/evaluation.h"
 
 namespace c360 {
 namespace {
@@ -159,6 +161,19 @@ std::string Row(const std::string& name, const std::string& value) {
                       HtmlEscape(value), "</td></tr>");
 }
 
+// "0.5912 (0.5801, 0.6023, ...)": the folds' mean, then each; "not run"
+// without folds.
+std::string CrossValidationText(const TrainingReport& r) {
+  if (r.cross_validation_auc_size() == 0) return "not run";
+  return absl::StrFormat(
+      "%.4f mean of %d folds (%s)", MeanCrossValidationAuc(r),
+      r.cross_validation_auc_size(),
+      absl::StrJoin(r.cross_validation_auc(), ", ",
+                    [](std::string* out, double auc) {
+                      absl::StrAppendFormat(out, "%.4f", auc);
+                    }));
+}
+
 std::string SummaryTable(const StoredModel& m) {
   const TrainingReport& r = m.report();
   const TrainingDataSummary& d = m.data();
@@ -172,6 +187,7 @@ std::string SummaryTable(const StoredModel& m) {
           absl::StrCat(d.validation_won(), " / ", d.validation_lost())),
       Row("train AUC", absl::StrFormat("%.4f", r.train_auc())),
       Row("validation AUC", absl::StrFormat("%.4f", r.validation_auc())),
+      Row("cross-validation AUC", CrossValidationText(r)),
       Row("Brier score", absl::StrFormat("%.4f", r.brier())),
       Row(absl::StrFormat("confusion at %.2f (TP FP TN FN)", c.threshold()),
           absl::StrCat(c.true_positives(), " ", c.false_positives(), " ",

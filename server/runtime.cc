@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "enrich/company_links.h"
+#include "server/customer_profiles.h"
 #include "resolver/matcher_store.h"
 #include "resolver/rule_decider.h"
 #include "store/repository.h"
@@ -37,6 +38,8 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(
   runtime->profiles_ = std::make_unique<ProfileReader>(
       runtime->store_.get(), runtime->region_for());
   runtime->projection_ = std::make_unique<ProfileProjection>(
+      runtime->store_.get(), runtime->profiles_.get());
+  runtime->customer_profiles_ = std::make_shared<StoreCustomerProfiles>(
       runtime->store_.get(), runtime->profiles_.get());
   return runtime;
 }

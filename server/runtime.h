@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "enrich/golden_profile.h"
 #include "enrich/profile_projection.h"
+#include "ml/customer_profiles.h"
 #include "resolver/resolver.h"
 #include "store/change_feed.h"
 #include "store/kv_store.h"
@@ -37,6 +38,11 @@ class Runtime {
   Resolver& resolver() { return *resolver_; }
   // Profiles from the latest state.
   const ProfileReader& profiles() const { return *profiles_; }
+  // The same profiles as the hit-rate models' profile columns read them;
+  // valid while the runtime lives.
+  std::shared_ptr<const CustomerProfiles> customer_profiles() const {
+    return customer_profiles_;
+  }
   // The phone region per source, as the resolver uses it.
   RegionForSource region_for() const;
   // The version of the active match model; 0 when the v1 rules decide
@@ -70,6 +76,7 @@ class Runtime {
   std::unique_ptr<Resolver> resolver_;
   std::unique_ptr<ProfileReader> profiles_;
   std::unique_ptr<ProfileProjection> projection_;
+  std::shared_ptr<const CustomerProfiles> customer_profiles_;
   std::atomic<bool> stop_following_{false};
   std::thread follower_;
   uint64_t matcher_version_ = 0;

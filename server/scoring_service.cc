@@ -34,6 +34,12 @@ void ToProto(const std::vector<ForecastGroup>& groups,
 
 }  // namespace
 
+ScoringOptions ScoringOptionsFor(const Runtime& runtime) {
+  ScoringOptions options;
+  options.scorer.profiles = runtime.customer_profiles();
+  return options;
+}
+
 absl::StatusOr<std::shared_ptr<const Scoring::Opportunities>>
 Scoring::LoadOpportunitiesOnce() {
   absl::MutexLock lock(&mutex_);

@@ -25,9 +25,13 @@ namespace c360 {
 
 struct ScoringOptions {
   // Default grade bands (a model published with its own wins), factors per
-  // side, threads.
+  // side, threads, the customers' profiles.
   ScorerOptions scorer;
 };
+
+// The default options with the runtime's customer profiles (read live, so
+// the profile columns of a score are as current as GetProfile).
+ScoringOptions ScoringOptionsFor(const Runtime& runtime);
 
 // Answers scoring requests over the stored opportunities with the published
 // model of each opportunity's stage (ml/stages.h): "hit_rate_after_offer"
@@ -89,7 +93,8 @@ class Scoring {
 class ScoringServiceImpl final : public ScoringService::Service {
  public:
   // `runtime` is not owned and must outlive the service.
-  explicit ScoringServiceImpl(Runtime* runtime) : scoring_(&runtime->store()) {}
+  explicit ScoringServiceImpl(Runtime* runtime)
+      : scoring_(&runtime->store(), ScoringOptionsFor(*runtime)) {}
 
   grpc::Status ScoreOpportunity(grpc::ServerContext* context,
                                 const ScoreOpportunityRequest* request,

@@ -58,9 +58,11 @@ TEST(AccountHistoryTest, CountsOnlyDealsClosedBefore) {
 TEST(FeatureEncoderTest, SetsDifferInOfferColumns) {
   std::vector<Opportunity> opps = {Deal("a", "acme", 0, 10, OUTCOME_WON, 100)};
   FeatureSchema creation =
-      FeatureEncoder::BuildSchema(FeatureSet::kAtCreation, opps);
+      FeatureEncoder::BuildSchema(FeatureSet::kAtCreation, opps,
+                                  AccountHistory(opps));
   FeatureSchema offer =
-      FeatureEncoder::BuildSchema(FeatureSet::kAfterFirstOffer, opps);
+      FeatureEncoder::BuildSchema(FeatureSet::kAfterFirstOffer, opps,
+                                  AccountHistory(opps));
   EXPECT_EQ(offer.features_size(), creation.features_size() + 4);
   for (const FeatureSpec& spec : creation.features()) {
     EXPECT_NE(spec.name(), "price");
@@ -71,7 +73,8 @@ TEST(FeatureEncoderTest, SetsDifferInOfferColumns) {
 TEST(FeatureEncoderTest, UnknownCategoryIsMissing) {
   std::vector<Opportunity> opps = {Deal("a", "acme", 0, 10, OUTCOME_WON, 100)};
   absl::StatusOr<FeatureEncoder> encoder = FeatureEncoder::Create(
-      FeatureEncoder::BuildSchema(FeatureSet::kAfterFirstOffer, opps));
+      FeatureEncoder::BuildSchema(FeatureSet::kAfterFirstOffer, opps,
+                                  AccountHistory(opps)));
   ASSERT_TRUE(encoder.ok()) << encoder.status();
   Opportunity other = opps[0];
   other.set_owner("Zed");
@@ -98,7 +101,7 @@ TEST(FeatureEncoderTest, LaterOpportunitiesDoNotChangeFeatures) {
   for (FeatureSet set :
        {FeatureSet::kAtCreation, FeatureSet::kAfterFirstOffer}) {
     absl::StatusOr<FeatureEncoder> encoder =
-        FeatureEncoder::Create(FeatureEncoder::BuildSchema(set, all));
+        FeatureEncoder::Create(FeatureEncoder::BuildSchema(set, all, AccountHistory(all)));
     ASSERT_TRUE(encoder.ok());
     std::vector<int64_t> created;
     for (const Opportunity& opp : all) {

@@ -27,6 +27,46 @@ TEST(StratifiedSplitTest, SeededAndStratified) {
             25);
 }
 
+TEST(StratifiedFoldsTest, EveryExampleValidatesOnceWithItsClassShare) {
+  std::vector<float> labels(400, 0.0f);
+  std::fill(labels.begin(), labels.begin() + 100, 1.0f);
+  std::vector<DataSplit> folds = StratifiedFolds(labels, 5, 7);
+  ASSERT_EQ(folds.size(), 5u);
+  std::vector<int> validated(400, 0);
+  for (const DataSplit& fold : folds) {
+    EXPECT_EQ(fold.validation.size(), 80u);
+    EXPECT_EQ(fold.train.size(), 320u);
+    EXPECT_EQ(std::count_if(fold.validation.begin(), fold.validation.end(),
+                            [](int i) { return i < 100; }),
+              20);  // a quarter won, as in the whole
+    for (int i : fold.validation) ++validated[i];
+  }
+  EXPECT_EQ(std::count(validated.begin(), validated.end(), 1), 400);
+  EXPECT_EQ(StratifiedFolds(labels, 5, 7)[2].validation, folds[2].validation);
+  EXPECT_NE(StratifiedFolds(labels, 5, 8)[2].validation, folds[2].validation);
+}
+
+TEST(TrainerTest, CrossValidationGivesOneAucPerFold) {
+  TrainerOptions options;
+  options.cross_validation_folds = 3;
+  absl::StatusOr<StoredModel> model =
+      TrainHitRateModel(MavenOpportunities(), options);
+  ASSERT_TRUE(model.ok()) << model.status();
+  const auto& aucs = model->report().cross_validation_auc();
+  ASSERT_EQ(aucs.size(), 3);
+  for (double auc : aucs) {
+    EXPECT_GT(auc, 0.5);
+    EXPECT_LT(auc, 0.75);
+  }
+  EXPECT_NE(aucs[0], aucs[1]);  // different folds, different models
+  absl::StatusOr<std::vector<double>> direct =
+      CrossValidate(MavenOpportunities(), options, 3);
+  ASSERT_TRUE(direct.ok());
+  EXPECT_THAT(*direct, ::testing::ElementsAreArray(aucs));
+  EXPECT_TRUE(absl::IsInvalidArgument(
+      CrossValidate(MavenOpportunities(), options, 1).status()));
+}
+
 TEST(TrainerTest, TooFewExamplesIsFailedPrecondition) {
   std::vector<Opportunity> opps;
   for (const Opportunity& opp : MavenOpportunities()) {

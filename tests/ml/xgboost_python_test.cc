@@ -6,7 +6,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -74,9 +76,10 @@ int RunCommand(const std::string& command, std::string* output) {
 
 // Trains with `options` here and with python3-xgboost on the exported
 // matrices for the same number of rounds; expects the same validation AUC.
-void ExpectPythonMatches(const TrainerOptions& options) {
+void ExpectPythonMatches(const std::vector<Opportunity>& opportunities,
+                         const TrainerOptions& options) {
   absl::StatusOr<TrainingData> data =
-      PrepareTrainingData(MavenOpportunities(), options);
+      PrepareTrainingData(opportunities, options);
   ASSERT_TRUE(data.ok()) << data.status();
   absl::StatusOr<StoredModel> model = TrainModel(*data, options);
   ASSERT_TRUE(model.ok()) << model.status();
@@ -115,7 +118,7 @@ TEST(XgboostPythonTest, ValidationAucMatchesTheReferenceBinding) {
                     "against python3-xgboost";
   }
   TrainerOptions options;
-  ExpectPythonMatches(options);
+  ExpectPythonMatches(MavenOpportunities(), options);
   // Deeper and longer: many sampled rounds, categorical and numeric splits.
   options.feature_set = FeatureSet::kAtCreation;
   options.parameters.set_max_depth(6);
@@ -123,7 +126,34 @@ TEST(XgboostPythonTest, ValidationAucMatchesTheReferenceBinding) {
   options.parameters.set_early_stopping_rounds(80);
   options.parameters.set_seed(7);
   options.parameters.set_nthread(1);
-  ExpectPythonMatches(options);
+  ExpectPythonMatches(MavenOpportunities(), options);
+}
+
+// The Maven deals with an ordinal CRM field and made-up profiles of their
+// accounts: records of two sources and a purchased rating, each known from
+// a date spread over the deals' years.
+TEST(XgboostPythonTest, ProfileAndOrdinalColumnsMatchTheReferenceBinding) {
+  std::vector<Opportunity> opportunities = MavenOpportunities();
+  const char* kLevels[] = {"poor", "fair", "good"};
+  auto profiles = std::make_shared<InMemoryCustomerProfiles>();
+  int i = 0;
+  for (Opportunity& opp : opportunities) {
+    if (++i % 4 != 0) (*opp.mutable_attributes())["satisfaction"] = kLevels[i % 3];
+    if (opp.customer_id().empty() || profiles->Find(opp.customer_id())) continue;
+    size_t h = std::hash<std::string>()(opp.customer_id());
+    int64_t start = 1470000000 + static_cast<int64_t>(h % 400) * 86400;
+    ProfileTimeline timeline;
+    timeline.records = {{"crm", start}, {"erp", start + (h % 7) * 86400 * 30}};
+    timeline.purchased = {{"rating", h % 2 ? "A" : "C", start + 86400 * 90}};
+    profiles->Add(opp.customer_id(), timeline);
+  }
+  TrainerOptions options;
+  options.profiles = profiles;
+  for (const char* level : kLevels) {
+    (*options.features.mutable_ordinal_scales())["attribute.satisfaction"]
+        .add_levels(level);
+  }
+  ExpectPythonMatches(opportunities, options);
 }
 
 }  // namespace

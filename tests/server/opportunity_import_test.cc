@@ -134,15 +134,16 @@ TEST(OpportunityCsvTest, MappingFileRenamesColumnsAndOutcomes) {
       "closed_at = Closed\n"
       "outcome = Stage\n"
       "won = Closed Won, Won\n"
-      "lost = Closed Lost\n");
+      "lost = Closed Lost\n"
+      "attribute.satisfaction = Survey\n");
   ASSERT_TRUE(mapping.ok()) << mapping.status();
   EXPECT_THAT(mapping->won_values, ElementsAre("Closed Won", "Won"));
   std::string path = WriteFile(
       "mapped.csv",
-      "OppId;Account;product;Amount;Cost;Owner;Created;Closed;Stage\n"
-      "B1;Acme;Widget;100;60;Ann;2017-01-02;2017-02-01;Closed Won\n"
-      "B2;Acme;Widget;200;;Ann;2017-01-02;2017-03-01;Closed Lost\n"
-      "B3;Acme;Widget;300;90;Ann;2017-01-02;;Negotiation\n");
+      "OppId;Account;product;Amount;Cost;Owner;Created;Closed;Stage;Survey\n"
+      "B1;Acme;Widget;100;60;Ann;2017-01-02;2017-02-01;Closed Won;good\n"
+      "B2;Acme;Widget;200;;Ann;2017-01-02;2017-03-01;Closed Lost;\n"
+      "B3;Acme;Widget;300;90;Ann;2017-01-02;;Negotiation;poor\n");
   absl::StatusOr<OpportunityImport> imported =
       ImportOpportunityCsv(path, *mapping);
   ASSERT_TRUE(imported.ok()) << imported.status();
@@ -152,6 +153,8 @@ TEST(OpportunityCsvTest, MappingFileRenamesColumnsAndOutcomes) {
   EXPECT_FALSE(imported->opportunities[1].has_cost());
   EXPECT_EQ(imported->opportunities[1].outcome(), OUTCOME_LOST);
   EXPECT_EQ(imported->opportunities[2].outcome(), OUTCOME_OPEN);
+  EXPECT_EQ(imported->opportunities[0].attributes().at("satisfaction"), "good");
+  EXPECT_TRUE(imported->opportunities[1].attributes().empty());  // empty cell
 }
 
 TEST(OpportunityCsvTest, BadMappingLinesNameTheLine) {
@@ -162,6 +165,8 @@ TEST(OpportunityCsvTest, BadMappingLinesNameTheLine) {
       ParseOpportunityMapping("price Amount\n").status()));
   EXPECT_TRUE(absl::IsInvalidArgument(
       ParseOpportunityMapping("delimiter = x\n").status()));
+  EXPECT_EQ(ParseOpportunityMapping("attribute. = X\n").status().message(),
+            "mapping line 1: attribute without a name");
 }
 
 TEST(OpportunityStoreTest, SavesAndLoads) {
