@@ -91,6 +91,10 @@ constexpr double kOpen = 0.15;
 constexpr int64_t kOpenWithinDays = 240;
 constexpr int64_t kMinDays = 7;
 constexpr int64_t kMaxDays = 120;
+// Deals with an offer sent, its day 1 to kMaxOfferDays after creation (and
+// before the close).
+constexpr double kOffered = 0.8;
+constexpr int64_t kMaxOfferDays = 21;
 
 // Sources of the records, as GeneratedRecord names them; the account is
 // taken from the first of the first three that holds a record.
@@ -262,6 +266,14 @@ GeneratedOpportunity Draw(const Customer& customer, Rng& rng) {
     o.deal_stage = won ? "Won" : "Lost";
     o.close_date = absl::FormatCivilTime(kEpoch + created + days);
   }
+  // Drawn last, so that the draws above stay as they were without offers.
+  const int64_t last_offer_day =
+      open ? std::min(created + kMaxOfferDays, kLastDay)
+           : created + std::min(kMaxOfferDays, days - 1);
+  if (rng.Chance(kOffered) && last_offer_day > created) {
+    o.first_offer_at =
+        absl::FormatCivilTime(kEpoch + rng.Between(created + 1, last_offer_day));
+  }
   return o;
 }
 
@@ -333,6 +345,7 @@ absl::StatusOr<OpportunityStats> WriteOpportunityFile(
                                       o.lead_source,
                                       o.sales_agent,
                                       o.created_at,
+                                      o.first_offer_at,
                                       o.close_date,
                                       o.deal_stage,
                                       o.satisfaction};

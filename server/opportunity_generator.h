@@ -16,7 +16,9 @@
 // a discount factor of 0.70-1.10, a cost of 0.55-0.75 times the list price,
 // a lead source, one of 12 sales agents, a creation day spread over the
 // records' observation period (kFirstObservation..kLastObservation), a
-// close 7-120 days later, and the account's satisfaction survey at the time
+// close 7-120 days later, a first offer 1-21 days after the creation (and
+// before the close) for about 80% of them, whose price the offer states,
+// and the account's satisfaction survey at the time
 // ("poor" .. "excellent", empty for about 20%). About 15% are open
 // ("Engaging", no close date, created in the last 240 days of the period);
 // the others are "Won" or "Lost" by a draw with the win probability
@@ -75,8 +77,10 @@ struct GeneratedOpportunity {
   int64_t cost = 0;
   std::string lead_source;  // web, referral, event, partner or cold_call
   std::string sales_agent;
-  std::string created_at;    // YYYY-MM-DD
-  std::string close_date;    // YYYY-MM-DD; empty when open
+  std::string created_at;      // YYYY-MM-DD
+  std::string first_offer_at;  // YYYY-MM-DD, before the close; empty for
+                               // about 20% (no offer sent yet)
+  std::string close_date;      // YYYY-MM-DD; empty when open
   std::string deal_stage;    // "Won", "Lost" or "Engaging"
   std::string satisfaction;  // "poor" .. "excellent", or empty
 
@@ -98,7 +102,7 @@ struct OpportunityStats {
 // The header line of opportunities.csv (without the newline).
 inline constexpr char kOpportunityCsvHeader[] =
     "opportunity_id,account,product,price,cost,lead_source,sales_agent,"
-    "created_at,close_date,deal_stage,satisfaction";
+    "created_at,first_offer_at,close_date,deal_stage,satisfaction";
 
 // Generates the opportunities in id order, calling `sink` for each. Holds a
 // summary of every eligible person and the opportunities in memory.

@@ -114,7 +114,8 @@ TEST(OpportunityGeneratorTest, WritesTheHeaderAndEveryRow) {
   ASSERT_EQ(lines.size(), 322);
   EXPECT_EQ(lines[0],
             "opportunity_id,account,product,price,cost,lead_source,"
-            "sales_agent,created_at,close_date,deal_stage,satisfaction");
+            "sales_agent,created_at,first_offer_at,close_date,deal_stage,"
+            "satisfaction");
   EXPECT_TRUE(absl::StartsWith(lines[1], "G0000001,"));
   EXPECT_TRUE(absl::StartsWith(lines[321], "G0000321,"));
 }
