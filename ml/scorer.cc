@@ -24,16 +24,23 @@ absl::Status CheckPrice(const Opportunity& opp) {
                    opp.price(), "; a price must be positive"));
 }
 
-absl::Status CheckPriceRange(double cost, double min_price, double max_price,
-                             int steps) {
+absl::Status CheckPriceRange(const CostModel& cost, double min_price,
+                             double max_price, int steps) {
   if (!(min_price > 0) || !(max_price >= min_price)) {
     return absl::InvalidArgumentError(
         absl::StrCat("price range [", min_price, ", ", max_price,
                      "] must be positive and ascending"));
   }
-  if (!(cost >= 0) || cost > min_price) {
+  if (!(cost.share_of_price >= 0 && cost.share_of_price < 1)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "cost ", cost, " must be between 0 and the lowest price ", min_price));
+        "cost share of price ", cost.share_of_price, " must be in [0, 1)"));
+  }
+  // The share cannot push the cost over the price at a higher price when it
+  // does not at the lowest one.
+  if (!(cost.fixed >= 0) || cost.At(min_price) > min_price) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cost ", cost.At(min_price), " must be between 0 and the lowest price ",
+        min_price));
   }
   if (steps < 2 || steps > kMaxWhatIfSteps) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -226,7 +233,8 @@ absl::StatusOr<OpportunityScore> Scorer::ExplainById(
 }
 
 absl::StatusOr<PriceWhatIf> Scorer::WhatIfPrice(absl::string_view id,
-                                                double cost, double min_price,
+                                                const CostModel& cost,
+                                                double min_price,
                                                 double max_price,
                                                 int steps) const {
   absl::StatusOr<const Opportunity*> opp = Find(id);
@@ -235,7 +243,8 @@ absl::StatusOr<PriceWhatIf> Scorer::WhatIfPrice(absl::string_view id,
 }
 
 absl::StatusOr<PriceWhatIf> Scorer::WhatIfPrice(const Opportunity& opp,
-                                                double cost, double min_price,
+                                                const CostModel& cost,
+                                                double min_price,
                                                 double max_price,
                                                 int steps) const {
   absl::Status status = CheckPriceRange(cost, min_price, max_price, steps);
@@ -252,7 +261,7 @@ absl::StatusOr<PriceWhatIf> Scorer::WhatIfPrice(const Opportunity& opp,
     PricePoint point;
     point.price = variants[i].price();
     point.hit_rate = (*hits)[i];
-    point.margin = (point.price - cost) / point.price;
+    point.margin = (point.price - cost.At(point.price)) / point.price;
     point.expected_profit = point.hit_rate * point.price * point.margin;
     if (i == 0 || point.expected_profit > what_if.best.expected_profit) {
       what_if.best = point;
@@ -263,7 +272,8 @@ absl::StatusOr<PriceWhatIf> Scorer::WhatIfPrice(const Opportunity& opp,
 }
 
 absl::StatusOr<PipelineForecast> Scorer::ForecastPipeline(
-    const PipelineFilter& filter) const {
+    const PipelineFilter& filter,
+    const std::vector<CustomerGroup>& customer_groups) const {
   std::vector<Opportunity> open;
   for (const Opportunity& opp : opportunities_) {
     if (opp.outcome() == OUTCOME_OPEN && MatchesFilter(filter, opp)) {
@@ -283,6 +293,13 @@ absl::StatusOr<PipelineForecast> Scorer::ForecastPipeline(
   forecast.by_owner = Groups(std::move(by_owner));
   forecast.by_product = Groups(std::move(by_product));
   forecast.by_segment = Groups(std::move(by_segment));
+  for (const CustomerGroup& group : customer_groups) {
+    ForecastGroup& total = forecast.by_customer_group.emplace_back();
+    total.key = group.name;
+    for (size_t i = 0; i < open.size(); ++i) {
+      if (group.contains(open[i])) AddTo(&total, open[i], (*hits)[i]);
+    }
+  }
   return forecast;
 }
 
@@ -293,7 +310,8 @@ bool MatchesFilter(const PipelineFilter& filter, const Opportunity& opp) {
   return match(filter.owner, opp.owner()) &&
          match(filter.product, opp.product()) &&
          match(filter.segment, opp.account().sector()) &&
-         (!filter.stage.has_value() || *filter.stage == StageOf(opp));
+         (!filter.stage.has_value() || *filter.stage == StageOf(opp)) &&
+         (!filter.customer_in || filter.customer_in(opp));
 }
 
 void MergeForecast(const PipelineForecast& from, PipelineForecast* into) {
@@ -301,6 +319,7 @@ void MergeForecast(const PipelineForecast& from, PipelineForecast* into) {
   Merge(from.by_owner, &into->by_owner);
   Merge(from.by_product, &into->by_product);
   Merge(from.by_segment, &into->by_segment);
+  Merge(from.by_customer_group, &into->by_customer_group);
 }
 
 absl::Status CheckGradeBands(const std::vector<double>& bands) {

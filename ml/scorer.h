@@ -5,6 +5,7 @@
 #define C360_ML_SCORER_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -60,10 +61,20 @@ struct OpportunityScore {
   std::vector<double> contributions;
 };
 
+// Our cost of an offer as it depends on the price: a fixed part (goods,
+// delivery) and a share of the price (commissions, royalties, card fees).
+struct CostModel {
+  double fixed = 0;
+  // 0 <= share < 1.
+  double share_of_price = 0;
+
+  double At(double price) const { return fixed + share_of_price * price; }
+};
+
 struct PricePoint {
   double price = 0;
   double hit_rate = 0;
-  // (price - cost) / price.
+  // (price - cost.At(price)) / price.
   double margin = 0;
   // hit_rate * price * margin.
   double expected_profit = 0;
@@ -95,7 +106,14 @@ struct PipelineForecast {
   std::vector<ForecastGroup> by_owner;
   std::vector<ForecastGroup> by_product;
   std::vector<ForecastGroup> by_segment;
+  // One group per CustomerGroup asked for (its name as key; names are
+  // unique), in key order; a group may be empty, and groups may overlap.
+  std::vector<ForecastGroup> by_customer_group;
 };
+
+// A test on an opportunity (its customer, typically); called from the
+// forecasting thread only.
+using OpportunityPredicate = std::function<bool(const Opportunity&)>;
 
 // Which open opportunities a forecast covers; an empty field matches all.
 struct PipelineFilter {
@@ -105,6 +123,15 @@ struct PipelineFilter {
   std::string segment;
   // Only opportunities at this stage (StageOf); all when unset.
   std::optional<ModelStage> stage;
+  // Only opportunities it accepts, e.g. whose customer is in a c360 segment
+  // (server/customer_segments.h); all when empty.
+  OpportunityPredicate customer_in;
+};
+
+// A named set of customers to total the pipeline of, e.g. a c360 segment.
+struct CustomerGroup {
+  std::string name;
+  OpportunityPredicate contains;
 };
 
 // True when `opp` matches every field of `filter` (whatever its outcome).
@@ -150,21 +177,24 @@ class Scorer {
 
   // `opp` offered at `steps` (2 to kMaxWhatIfSteps) evenly spaced prices
   // from `min_price` to `max_price` at our cost `cost`. InvalidArgument for
-  // min_price <= 0, max_price < min_price, cost < 0, cost > min_price or
-  // steps out of range.
-  absl::StatusOr<PriceWhatIf> WhatIfPrice(const Opportunity& opp, double cost,
+  // min_price <= 0, max_price < min_price, a negative fixed cost, a share
+  // outside [0, 1), a cost above the lowest price or steps out of range.
+  absl::StatusOr<PriceWhatIf> WhatIfPrice(const Opportunity& opp,
+                                          const CostModel& cost,
                                           double min_price, double max_price,
                                           int steps) const;
 
   // WhatIfPrice for a known opportunity; NotFound for an unknown id.
-  absl::StatusOr<PriceWhatIf> WhatIfPrice(absl::string_view id, double cost,
+  absl::StatusOr<PriceWhatIf> WhatIfPrice(absl::string_view id,
+                                          const CostModel& cost,
                                           double min_price, double max_price,
                                           int steps) const;
 
   // Expected revenue and profit of the known open opportunities that match
-  // `filter`.
+  // `filter`, also per group of `customer_groups`.
   absl::StatusOr<PipelineForecast> ForecastPipeline(
-      const PipelineFilter& filter = PipelineFilter()) const;
+      const PipelineFilter& filter = PipelineFilter(),
+      const std::vector<CustomerGroup>& customer_groups = {}) const;
 
   // The grade of a hit rate under the options' bands.
   int Grade(double hit_rate) const;

@@ -416,7 +416,8 @@ absl::Status PriceSweep(const StoredModel& model, Runtime& runtime,
   absl::StatusOr<const Opportunity*> opp = (*scorer)->Find(*id);
   if (!opp.ok()) return opp.status();
   double price = (*opp)->price(), cost = (*opp)->has_cost() ? (*opp)->cost() : 0;
-  auto what_if = (*scorer)->WhatIfPrice(**opp, cost, std::max(cost, 0.5 * price),
+  auto what_if = (*scorer)->WhatIfPrice(**opp, CostModel{.fixed = cost},
+                                        std::max(cost, 0.5 * price),
                                         1.5 * price, 21);
   if (!what_if.ok()) return what_if.status();
   *sweep = *std::move(what_if);

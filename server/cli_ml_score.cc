@@ -46,6 +46,9 @@ absl::StatusOr<WhatIfPriceRequest> WhatIfRequestFrom(const Args& args) {
     if (!cost.ok()) return cost.status();
     request.set_cost(*cost);
   }
+  absl::StatusOr<double> share = GetDouble(args, "cost-share");
+  if (!share.ok()) return share.status();
+  request.set_cost_share_of_price(*share);
   return request;
 }
 
@@ -53,13 +56,16 @@ absl::StatusOr<WhatIfPriceRequest> WhatIfRequestFrom(const Args& args) {
 absl::Status KeepGrouping(const std::string& by,
                           PipelineForecastResponse* response) {
   if (by.empty()) return absl::OkStatus();
-  if (by != "owner" && by != "product" && by != "segment") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--by must be owner, product or segment, not '", by, "'"));
+  if (by != "owner" && by != "product" && by != "segment" &&
+      by != "customer_segment") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--by must be owner, product, segment or customer_segment, not '", by,
+        "'"));
   }
   if (by != "owner") response->clear_by_owner();
   if (by != "product") response->clear_by_product();
   if (by != "segment") response->clear_by_segment();
+  if (by != "customer_segment") response->clear_by_customer_segment();
   return absl::OkStatus();
 }
 
@@ -135,16 +141,19 @@ int RunMlScore(int argc, char** argv) {
 
 int RunMlWhatIf(int argc, char** argv) {
   Args args = MlArgs(
-      "c360 ml whatif OPPORTUNITY_ID --from P --to P [--steps N] [--cost C]",
+      "c360 ml whatif OPPORTUNITY_ID --from P --to P [--steps N] [--cost C] "
+      "[--cost-share S]",
       "Hit rate, margin (price - cost) / price and expected profit (hit "
       "rate x price x margin) of a stored opportunity at N prices from P to "
-      "P, and the best price, as JSON. Without --cost: the opportunity's "
-      "cost, or 0.");
+      "P, and the best price, as JSON. The cost at price p is C + S x p. "
+      "Without --cost: the opportunity's cost, or 0.");
   args.Positionals("OPPORTUNITY_ID  the CRM's id of a stored opportunity");
   args.Option("from", "lowest price");
   args.Option("to", "highest price");
   args.Option("steps", "number of prices, 2 to 1000", "11");
-  args.Option("cost", "our cost of the offer");
+  args.Option("cost", "our cost of the offer (its fixed part)");
+  args.Option("cost-share", "the part of the cost that is a share of the "
+              "price, e.g. 0.05 for a 5% commission", "0");
   if (auto exit = ParseArgs(args, "ml whatif", argc, argv)) return *exit;
   absl::StatusOr<WhatIfPriceRequest> request = WhatIfRequestFrom(args);
   if (!request.ok()) return Fail("ml whatif", request.status());
@@ -158,14 +167,22 @@ int RunMlWhatIf(int argc, char** argv) {
 
 int RunMlForecast(int argc, char** argv) {
   Args args = MlArgs(
-      "c360 ml forecast [--db DIR] [--by owner|product|segment]",
+      "c360 ml forecast [--db DIR] [--by owner|product|segment|"
+      "customer_segment] [filters]",
       "The expected value of the open pipeline with the published model: "
       "sum of hit rate x price and of hit rate x price x margin, in total "
-      "and by owner, product and segment (the customer's sector), as JSON.");
-  args.Option("by", "only this grouping: owner, product or segment");
+      "and by owner, product, segment (the customer's sector) and stored "
+      "c360 segment (customers whose unified profile it selects), as JSON.");
+  args.Option("by", "only this grouping: owner, product, segment or "
+              "customer_segment");
   args.Option("owner", "only this owner's opportunities");
   args.Option("product", "only this product");
   args.Option("segment", "only customers of this sector");
+  args.Option("customer-segment", "only customers in this stored c360 "
+              "segment (c360 segment define)");
+  args.Option("customer-filter", "only customers whose profile this filter "
+              "expression selects, e.g. 'score.best_hit_rate > 0.5' or "
+              "'enrichment.credit_rating IN (\"AA\", \"AAA\")'");
   if (auto exit = ParseArgs(args, "ml forecast", argc, argv)) return *exit;
   auto runtime = OpenLocalStore(args);
   if (!runtime.ok()) return Fail("ml forecast", runtime.status());
@@ -173,6 +190,8 @@ int RunMlForecast(int argc, char** argv) {
   request.set_owner(args.Get("owner"));
   request.set_product(args.Get("product"));
   request.set_segment(args.Get("segment"));
+  request.set_customer_segment(args.Get("customer-segment"));
+  request.set_customer_filter(args.Get("customer-filter"));
   auto response = Scoring(&(*runtime)->store(), ScoringOptionsFor(**runtime)).Forecast(request);
   if (!response.ok()) return Fail("ml forecast", response.status());
   absl::Status kept = KeepGrouping(args.Get("by"), &*response);

@@ -11,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "server/csv.h"
 
@@ -81,8 +82,8 @@ absl::StatusOr<int> ColumnOf(const CsvTable& table, const std::string& name,
 }
 
 struct Columns {
-  int id, customer, product, price, cost, lead_source, owner, created_at,
-      first_offer_at, closed_at, outcome;
+  int id, customer, product, price, cost, margin, lead_source, owner,
+      created_at, first_offer_at, closed_at, outcome;
   // (attribute name, column) of the mapping's attribute.<name> fields.
   std::vector<std::pair<std::string, int>> attributes;
 };
@@ -101,10 +102,16 @@ absl::StatusOr<Columns> ResolveColumns(const CsvTable& table,
     if (!index.ok() && status.ok()) status = index.status();
     return index.ok() ? *index : -1;
   };
-  Columns c{column(m.id),        column(m.customer),   column(m.product),
-            column(m.price),     column(m.cost),       column(m.lead_source),
-            column(m.owner),     column(m.created_at), column(m.first_offer_at),
-            column(m.closed_at), column(m.outcome), {}};
+  if (!m.cost.empty() && !m.margin.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(file, ": the mapping names both a cost and a margin "
+                           "column; give one"));
+  }
+  Columns c{column(m.id),         column(m.customer),   column(m.product),
+            column(m.price),      column(m.cost),       column(m.margin),
+            column(m.lead_source), column(m.owner),     column(m.created_at),
+            column(m.first_offer_at), column(m.closed_at), column(m.outcome),
+            {}};
   for (const auto& [name, column_name] : m.attributes) {
     c.attributes.emplace_back(name, column(column_name));
   }
@@ -145,6 +152,22 @@ absl::Status ParseMoney(const std::string& text, const char* what,
   return absl::OkStatus();
 }
 
+// "0.25" or "25%" as 0.25; a margin must be in [0, 1).
+absl::StatusOr<double> ParseMargin(absl::string_view text) {
+  absl::string_view number = text;
+  bool percent = absl::ConsumeSuffix(&number, "%");
+  double margin = 0;
+  if (!absl::SimpleAtod(number, &margin)) {
+    return absl::InvalidArgumentError(absl::StrCat("bad margin '", text, "'"));
+  }
+  if (percent) margin /= 100;
+  if (!(margin >= 0 && margin < 1)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "margin '", text, "' must be at least 0 and below 100%"));
+  }
+  return margin;
+}
+
 OpportunityOutcome ParseOutcome(const std::string& stage,
                                 const OpportunityCsvMapping& m) {
   auto in = [&](const std::vector<std::string>& values) {
@@ -182,6 +205,11 @@ absl::Status ParseFields(const CsvRow& row, const Columns& c,
     absl::Status status = ParseMoney(Cell(row, c.cost), "cost", &cost);
     if (!status.ok()) return status;
     opp->set_cost(cost);
+  }
+  if (c.margin >= 0 && !Cell(row, c.margin).empty()) {
+    absl::StatusOr<double> margin = ParseMargin(Cell(row, c.margin));
+    if (!margin.ok()) return margin.status();
+    opp->set_cost(opp->price() * (1 - *margin));
   }
   absl::Status status = ParseDate(Cell(row, c.created_at), "created date",
                                   &Opportunity::mutable_created_at, opp);

@@ -11,11 +11,12 @@
 //   id = OpportunityId       # field = CSV header column
 //   price = Amount
 //   cost =                   # an empty value: the export has no such column
+//   margin = GrossMargin     # instead of cost: "0.25" or "25%" of the price
 //   won = Won, Closed Won    # outcome values, comma-separated
 //   attribute.satisfaction = Survey   # a further CRM field (model column
 //                                     # attribute.satisfaction)
 //
-// Fields: id, customer, product, price, cost, lead_source, owner,
+// Fields: id, customer, product, price, cost or margin, lead_source, owner,
 // created_at, first_offer_at, closed_at, outcome, won, lost and any number
 // of attribute.<name>. Unnamed fields keep the OpportunityCsvMapping
 // defaults.
@@ -42,6 +43,9 @@ struct OpportunityCsvMapping {
   std::string product = "product";
   std::string price = "price";
   std::string cost;
+  // The margin column, when the export has margins instead of costs: cost
+  // = price x (1 - margin). Not both.
+  std::string margin;
   std::string lead_source;
   std::string owner = "sales_agent";
   std::string created_at = "created_at";

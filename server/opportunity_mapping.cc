@@ -21,6 +21,7 @@ std::vector<std::pair<absl::string_view, std::string*>> ColumnFields(
           {"product", &m->product},
           {"price", &m->price},
           {"cost", &m->cost},
+          {"margin", &m->margin},
           {"lead_source", &m->lead_source},
           {"owner", &m->owner},
           {"created_at", &m->created_at},

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "ml/opportunity_store.h"
 #include "ml/score_open.h"
+#include "server/customer_segments.h"
 #include "server/services.h"
 
 namespace c360 {
@@ -121,15 +122,18 @@ absl::StatusOr<WhatIfPriceResponse> Scoring::WhatIf(
   auto target = Target(request);
   if (!target.ok()) return target.status();
   const auto& [opp, loaded] = *target;
-  double cost = request.has_cost() ? request.cost()
-                : opp.has_cost()   ? opp.cost()
-                                   : 0;
+  CostModel cost;
+  cost.fixed = request.has_cost() ? request.cost()
+               : opp.has_cost()   ? opp.cost()
+                                  : 0;
+  cost.share_of_price = request.cost_share_of_price();
   absl::StatusOr<PriceWhatIf> what_if = loaded.scorer->WhatIfPrice(
       opp, cost, request.min_price(), request.max_price(), request.steps());
   if (!what_if.ok()) return what_if.status();
   WhatIfPriceResponse response;
   response.set_opportunity_id(opp.opportunity_id());
-  response.set_cost(cost);
+  response.set_cost(cost.fixed);
+  response.set_cost_share_of_price(cost.share_of_price);
   for (const PricePoint& p : what_if->points) {
     ToProto(p, response.add_points());
   }
@@ -144,11 +148,24 @@ absl::StatusOr<PipelineForecastResponse> Scoring::Forecast(
   absl::StatusOr<std::shared_ptr<const Opportunities>> all =
       LoadOpportunitiesOnce();
   if (!all.ok()) return all.status();
+  const std::unique_ptr<ReadView> snapshot = store_->Snapshot();
+  CustomerSegments segments(snapshot.get());
+  OpportunityPredicate customer_in;
+  if (!request.customer_segment().empty() ||
+      !request.customer_filter().empty()) {
+    absl::StatusOr<OpportunityPredicate> in = segments.Predicate(
+        request.customer_filter(), request.customer_segment());
+    if (!in.ok()) return in.status();
+    customer_in = *std::move(in);
+  }
+  absl::StatusOr<std::vector<CustomerGroup>> groups =
+      segments.StoredSegments();
+  if (!groups.ok()) return groups.status();
   PipelineForecastResponse response;
   c360::PipelineForecast forecast;
   for (ModelStage stage : kAllStages) {
     PipelineFilter filter{request.owner(), request.product(),
-                          request.segment(), stage};
+                          request.segment(), stage, customer_in};
     bool any = std::any_of((*all)->begin(), (*all)->end(),
                            [&](const Opportunity& o) {
                              return o.outcome() == OUTCOME_OPEN &&
@@ -158,7 +175,7 @@ absl::StatusOr<PipelineForecastResponse> Scoring::Forecast(
     absl::StatusOr<Loaded> loaded = Load(stage);
     if (!loaded.ok()) return loaded.status();
     absl::StatusOr<c360::PipelineForecast> part =
-        loaded->scorer->ForecastPipeline(filter);
+        loaded->scorer->ForecastPipeline(filter, *groups);
     if (!part.ok()) return part.status();
     MergeForecast(*part, &forecast);
     ModelRef* model = response.add_models();
@@ -169,6 +186,7 @@ absl::StatusOr<PipelineForecastResponse> Scoring::Forecast(
   ToProto(forecast.by_owner, response.mutable_by_owner());
   ToProto(forecast.by_product, response.mutable_by_product());
   ToProto(forecast.by_segment, response.mutable_by_segment());
+  ToProto(forecast.by_customer_group, response.mutable_by_customer_segment());
   if (response.models_size() > 0) {
     response.set_model_version(response.models(0).version());
   }

@@ -91,7 +91,8 @@ TEST(ScorerTest, GradesByBands) {
 TEST(WhatIfTest, MarginRisesWithPriceAndBestIsTheMaximum) {
   const Opportunity& opp = Open(3);
   absl::StatusOr<PriceWhatIf> what_if =
-      MavenScorer().WhatIfPrice(opp.opportunity_id(), 0.5 * opp.price(),
+      MavenScorer().WhatIfPrice(opp.opportunity_id(),
+                                CostModel{.fixed = 0.5 * opp.price()},
                                 0.6 * opp.price(), 2 * opp.price(), 15);
   ASSERT_TRUE(what_if.ok()) << what_if.status();
   ASSERT_EQ(what_if->points.size(), 15u);
@@ -110,11 +111,36 @@ TEST(WhatIfTest, MarginRisesWithPriceAndBestIsTheMaximum) {
   EXPECT_EQ(what_if->best.expected_profit, best);
 }
 
+TEST(WhatIfTest, CostShareOfPriceLowersEveryMarginByTheShare) {
+  const Opportunity& opp = Open(3);
+  CostModel fixed{.fixed = 0.3 * opp.price()};
+  CostModel with_commission{.fixed = 0.3 * opp.price(), .share_of_price = 0.1};
+  auto plain = MavenScorer().WhatIfPrice(opp, fixed, 0.5 * opp.price(),
+                                         1.5 * opp.price(), 11);
+  auto shared = MavenScorer().WhatIfPrice(opp, with_commission,
+                                          0.5 * opp.price(), 1.5 * opp.price(),
+                                          11);
+  ASSERT_TRUE(plain.ok() && shared.ok());
+  for (size_t i = 0; i < plain->points.size(); ++i) {
+    const PricePoint& a = plain->points[i];
+    const PricePoint& b = shared->points[i];
+    EXPECT_DOUBLE_EQ(b.hit_rate, a.hit_rate);  // the model sees the price only
+    EXPECT_NEAR(b.margin, a.margin - 0.1, 1e-12);
+    EXPECT_NEAR(b.expected_profit,
+                b.hit_rate * (b.price - 0.3 * opp.price() - 0.1 * b.price),
+                1e-6 * opp.price());
+  }
+}
+
 TEST(WhatIfTest, BadInputsAreInvalidArgument) {
   const Scorer& scorer = MavenScorer();
   std::string id = Open(0).opportunity_id();
-  auto status = [&](double cost, double lo, double hi, int steps) {
-    return scorer.WhatIfPrice(id, cost, lo, hi, steps).status();
+  auto status = [&](double cost, double lo, double hi, int steps,
+                    double share = 0) {
+    return scorer
+        .WhatIfPrice(id, CostModel{.fixed = cost, .share_of_price = share}, lo,
+                     hi, steps)
+        .status();
   };
   EXPECT_TRUE(absl::IsInvalidArgument(status(10, 0, 100, 5)));
   EXPECT_TRUE(absl::IsInvalidArgument(status(10, -5, 100, 5)));
@@ -123,8 +149,14 @@ TEST(WhatIfTest, BadInputsAreInvalidArgument) {
   EXPECT_TRUE(absl::IsInvalidArgument(status(10, 50, 100, 1)));
   EXPECT_TRUE(
       absl::IsInvalidArgument(status(10, 50, 100, kMaxWhatIfSteps + 1)));
+  EXPECT_TRUE(absl::IsInvalidArgument(status(10, 50, 100, 5, 1.0)));
+  EXPECT_TRUE(absl::IsInvalidArgument(status(10, 50, 100, 5, -0.1)));
+  // 40 + 0.25 * 50 = 52.5 > 50: over the lowest price.
+  EXPECT_TRUE(absl::IsInvalidArgument(status(40, 50, 100, 5, 0.25)));
+  EXPECT_TRUE(status(40, 50, 100, 5, 0.2).ok());  // exactly 50
   absl::Status unknown =
-      scorer.WhatIfPrice("no-such-id", 10, 50, 100, 5).status();
+      scorer.WhatIfPrice("no-such-id", CostModel{.fixed = 10}, 50, 100, 5)
+          .status();
   EXPECT_TRUE(absl::IsNotFound(unknown));
   EXPECT_THAT(unknown.message(), HasSubstr("no-such-id"));
   EXPECT_TRUE(absl::IsNotFound(scorer.ExplainById("nope").status()));

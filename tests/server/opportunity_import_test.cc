@@ -157,6 +157,38 @@ TEST(OpportunityCsvTest, MappingFileRenamesColumnsAndOutcomes) {
   EXPECT_TRUE(imported->opportunities[1].attributes().empty());  // empty cell
 }
 
+TEST(OpportunityCsvTest, MarginColumnGivesTheCost) {
+  absl::StatusOr<OpportunityCsvMapping> mapping =
+      ParseOpportunityMapping("margin = Margin\n");
+  ASSERT_TRUE(mapping.ok()) << mapping.status();
+  std::string path = WriteFile(
+      "margins.csv",
+      "opportunity_id,account,product,price,sales_agent,created_at,"
+      "close_date,deal_stage,Margin\n"
+      "M1,Acme,Widget,200,Ann,2017-01-02,2017-02-01,Won,25%\n"
+      "M2,Acme,Widget,100,Ann,2017-01-02,2017-02-01,Lost,0.4\n"
+      "M3,Acme,Widget,100,Ann,2017-01-02,2017-02-01,Lost,\n"
+      "M4,Acme,Widget,100,Ann,2017-01-02,2017-02-01,Lost,120%\n"
+      "M5,Acme,Widget,100,Ann,2017-01-02,2017-02-01,Lost,lots\n");
+  absl::StatusOr<OpportunityImport> imported =
+      ImportOpportunityCsv(path, *mapping);
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  ASSERT_EQ(imported->opportunities.size(), 3u);
+  EXPECT_DOUBLE_EQ(imported->opportunities[0].cost(), 150);
+  EXPECT_DOUBLE_EQ(imported->opportunities[1].cost(), 60);
+  EXPECT_FALSE(imported->opportunities[2].has_cost());
+  ASSERT_EQ(imported->rejected.size(), 2u);
+  EXPECT_EQ(imported->rejected[0].line, 5);
+  EXPECT_EQ(imported->rejected[0].reason,
+            "margin '120%' must be at least 0 and below 100%");
+  EXPECT_EQ(imported->rejected[1].reason, "bad margin 'lots'");
+
+  mapping->cost = "Margin";
+  absl::StatusOr<OpportunityImport> both = ImportOpportunityCsv(path, *mapping);
+  EXPECT_TRUE(absl::IsInvalidArgument(both.status()));
+  EXPECT_THAT(both.status().message(), HasSubstr("both a cost and a margin"));
+}
+
 TEST(OpportunityCsvTest, BadMappingLinesNameTheLine) {
   absl::Status unknown = ParseOpportunityMapping("id = X\nbudget = Y\n").status();
   EXPECT_TRUE(absl::IsInvalidArgument(unknown));
