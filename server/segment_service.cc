@@ -10,20 +10,10 @@
 #include "server/services.h"
 
 namespace c360 {
-namespace {
-
-// What a request selects, with the fields a stored segment exports.
-struct Selection {
-  SegmentQuery query;
-  std::vector<std::string> segment_fields;
-};
-
-absl::StatusOr<Selection> Select(const ReadView& view,
-                                 const std::string& filter,
-                                 const std::string& segment,
-                                 const std::string& purpose,
-                                 const google::protobuf::Timestamp& since) {
-  Selection selection;
+absl::StatusOr<SegmentSelection> SelectSegment(
+    const ReadView& view, const std::string& filter, const std::string& segment,
+    const std::string& purpose, const google::protobuf::Timestamp& since) {
+  SegmentSelection selection;
   std::vector<std::string>& purposes = selection.query.purposes;
   std::string expression = filter;
   if (!segment.empty()) {
@@ -44,16 +34,14 @@ absl::StatusOr<Selection> Select(const ReadView& view,
   return selection;
 }
 
-}  // namespace
-
 absl::Status SegmentApi::Scan(const ScanRequest& request,
                               const ScanBatchSink& sink) const {
   if (request.limit() < 0) {
     return absl::InvalidArgumentError("limit must not be negative");
   }
   const std::unique_ptr<ReadView> snapshot = store_->Snapshot();
-  absl::StatusOr<Selection> selection =
-      Select(*snapshot, request.filter(), request.segment(), request.purpose(),
+  absl::StatusOr<SegmentSelection> selection =
+      SelectSegment(*snapshot, request.filter(), request.segment(), request.purpose(),
              request.updated_since());
   if (!selection.ok()) return selection.status();
   ScanOptions options;
@@ -70,8 +58,8 @@ absl::Status SegmentApi::Scan(const ScanRequest& request,
 absl::StatusOr<CountResponse> SegmentApi::Count(
     const CountRequest& request) const {
   const std::unique_ptr<ReadView> snapshot = store_->Snapshot();
-  absl::StatusOr<Selection> selection =
-      Select(*snapshot, request.filter(), request.segment(), request.purpose(),
+  absl::StatusOr<SegmentSelection> selection =
+      SelectSegment(*snapshot, request.filter(), request.segment(), request.purpose(),
              request.updated_since());
   if (!selection.ok()) return selection.status();
   absl::StatusOr<int64_t> count =

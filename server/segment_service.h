@@ -6,6 +6,7 @@
 #define C360_SERVER_SEGMENT_SERVICE_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -17,6 +18,21 @@
 #include "store/kv_store.h"
 
 namespace c360 {
+
+// What a request selects, with the fields a stored segment exports.
+struct SegmentSelection {
+  SegmentQuery query;
+  std::vector<std::string> segment_fields;
+};
+
+// The selection of a request: with `segment` set, the stored segment's
+// expression, purpose and fields, else `filter`; `purpose` adds a consent
+// to require; `since` (unset: none) an updated_since bound. NotFound for an
+// unknown segment, InvalidArgument for a malformed filter (with the
+// column).
+absl::StatusOr<SegmentSelection> SelectSegment(
+    const ReadView& view, const std::string& filter, const std::string& segment,
+    const std::string& purpose, const google::protobuf::Timestamp& since);
 
 class SegmentApi {
  public:
