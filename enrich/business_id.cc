@@ -40,28 +40,6 @@ int WeightedSum(absl::string_view digits, absl::Span<const int> weights) {
   return sum;
 }
 
-int YTunnusCheckDigit(absl::string_view payload) {
-  const int remainder = WeightedSum(payload, {7, 9, 10, 5, 8, 4, 2}) % 11;
-  if (remainder == 1) return -1;
-  return remainder == 0 ? 0 : 11 - remainder;
-}
-
-int NipCheckDigit(absl::string_view payload) {
-  const int remainder = WeightedSum(payload, {6, 5, 7, 2, 3, 4, 5, 6, 7}) % 11;
-  return remainder == 10 ? -1 : remainder;
-}
-
-// Luhn: every second digit from the right of the payload is doubled.
-int LuhnCheckDigit(absl::string_view payload) {
-  int sum = 0;
-  for (size_t i = 0; i < payload.size(); ++i) {
-    int digit = payload[payload.size() - 1 - i] - '0';
-    if (i % 2 == 0) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
-    sum += digit;
-  }
-  return (10 - sum % 10) % 10;
-}
-
 constexpr Scheme kFinland = {"FI", "Finnish", "Y-tunnus", 8,
                              &YTunnusCheckDigit};
 constexpr Scheme kPoland = {"PL", "Polish", "NIP", 10, &NipCheckDigit};
@@ -249,6 +227,28 @@ size_t LegalFormAt(const Tokens& tokens, size_t at) {
 }
 
 }  // namespace
+
+int YTunnusCheckDigit(absl::string_view seven_digits) {
+  const int remainder = WeightedSum(seven_digits, {7, 9, 10, 5, 8, 4, 2}) % 11;
+  if (remainder == 1) return -1;
+  return remainder == 0 ? 0 : 11 - remainder;
+}
+
+int NipCheckDigit(absl::string_view nine_digits) {
+  const int remainder =
+      WeightedSum(nine_digits, {6, 5, 7, 2, 3, 4, 5, 6, 7}) % 11;
+  return remainder == 10 ? -1 : remainder;
+}
+
+int LuhnCheckDigit(absl::string_view digits) {
+  int sum = 0;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    int digit = digits[digits.size() - 1 - i] - '0';
+    if (i % 2 == 0) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
+    sum += digit;
+  }
+  return (10 - sum % 10) % 10;
+}
 
 absl::StatusOr<std::string> CanonicalBusinessId(
     absl::string_view text, absl::string_view country_hint) {

@@ -3,7 +3,7 @@
 // names reduced to a key without legal forms, so that a register row and a
 // record naming the same company meet.
 //
-// Both functions are thread-safe.
+// All functions are thread-safe.
 #ifndef C360_ENRICH_BUSINESS_ID_H_
 #define C360_ENRICH_BUSINESS_ID_H_
 
@@ -48,6 +48,24 @@ absl::StatusOr<std::string> CanonicalBusinessId(absl::string_view text,
 // "romashka" give the same key. Tokens are joined by single spaces; ""
 // when nothing but legal forms (or nothing at all) is left.
 std::string NormalizeCompanyName(absl::string_view name);
+
+// Check digits: each takes the digits before the check digit (ASCII '0'-'9'
+// only, of the stated length; anything else is undefined) and returns the
+// digit that completes the id, or -1 when no digit makes it valid.
+
+// Finnish Y-tunnus: `seven_digits` weighted 7,9,10,5,8,4,2, mod 11; a
+// remainder of 0 gives 0, 1 gives -1, others 11 - remainder.
+// YTunnusCheckDigit("0112038") == 9 (Nokia Oyj, 0112038-9).
+int YTunnusCheckDigit(absl::string_view seven_digits);
+
+// Polish NIP: `nine_digits` weighted 6,5,7,2,3,4,5,6,7, mod 11; a remainder
+// of 10 gives -1. NipCheckDigit("774000145") == 4 (PKN Orlen, 774-000-14-54).
+int NipCheckDigit(absl::string_view nine_digits);
+
+// Luhn (Swedish organisationsnummer): every second digit from the right of
+// `digits` (any length) doubled, digits summed, 10 - sum mod 10, mod 10;
+// never -1. LuhnCheckDigit("556012579") == 0 (AB Volvo, 556012-5790).
+int LuhnCheckDigit(absl::string_view digits);
 
 }  // namespace c360
 

@@ -28,6 +28,7 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "c360/record.pb.h"
+#include "enrich/business_id.h"
 #include "server/csv.h"
 #include "server/generator_data.h"
 #include "server/generator_rng.h"
@@ -171,56 +172,45 @@ std::string Digits(Rng& rng, int count) {
   return digits;
 }
 
-int WeightedSum(absl::string_view digits, absl::Span<const int> weights) {
-  int sum = 0;
-  for (size_t i = 0; i < weights.size(); ++i) {
-    sum += (digits[i] - '0') * weights[i];
-  }
-  return sum;
-}
-
-// The check digit for a weighted digit sum, or -1 when no digit makes the
+// The check digit for the digits before it, or -1 when no digit makes the
 // number valid.
-using CheckDigitFn = int (*)(int weighted_sum);
+using CheckDigitFn = int (*)(absl::string_view payload);
 
-std::string Mod11Id(Rng& rng, absl::Span<const int> weights,
-                    CheckDigitFn check) {
+// `count` random digits and their check digit; digits that no check digit
+// completes are drawn again.
+std::string CheckedDigits(Rng& rng, int count, CheckDigitFn check) {
   while (true) {
-    const std::string base = Digits(rng, static_cast<int>(weights.size()));
-    const int digit = check(WeightedSum(base, weights));
+    const std::string base = Digits(rng, count);
+    const int digit = check(base);
     if (digit >= 0) return absl::StrCat(base, digit);
   }
 }
 
-int LuhnDigit(absl::string_view digits) {
+// A Russian company INN's check digit: 9 digits weighted 2,4,10,3,5,9,4,6,8,
+// mod 11, mod 10 (enrich/ keeps no INN checksum).
+int InnCheckDigit(absl::string_view payload) {
+  constexpr int kWeights[] = {2, 4, 10, 3, 5, 9, 4, 6, 8};
   int sum = 0;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    int d = digits[digits.size() - 1 - i] - '0';
-    if (i % 2 == 0) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-    sum += d;
+  for (size_t i = 0; i < payload.size(); ++i) {
+    sum += (payload[i] - '0') * kWeights[i];
   }
-  return (10 - sum % 10) % 10;
+  return sum % 11 % 10;
 }
 
 std::string NewBusinessId(Rng& rng, BusinessIdKind kind) {
   switch (kind) {
     case BusinessIdKind::kYTunnus: {
-      const std::string id = Mod11Id(rng, {7, 9, 10, 5, 8, 4, 2}, [](int sum) {
-        const int r = sum % 11;
-        return r == 1 ? -1 : r == 0 ? 0 : 11 - r;
-      });
+      const std::string id = CheckedDigits(rng, 7, &YTunnusCheckDigit);
       return absl::StrCat(id.substr(0, 7), "-", id.substr(7));
     }
     case BusinessIdKind::kNip:
-      return Mod11Id(rng, {6, 5, 7, 2, 3, 4, 5, 6, 7},
-                     [](int sum) { return sum % 11 == 10 ? -1 : sum % 11; });
+      return CheckedDigits(rng, 9, &NipCheckDigit);
     case BusinessIdKind::kInn:
-      return Mod11Id(rng, {2, 4, 10, 3, 5, 9, 4, 6, 8},
-                     [](int sum) { return sum % 11 % 10; });
+      return CheckedDigits(rng, 9, &InnCheckDigit);
     case BusinessIdKind::kOrgNummer: {
       const std::string base = absl::StrCat("556", Digits(rng, 6));
       return absl::StrCat(base.substr(0, 6), "-", base.substr(6),
-                          LuhnDigit(base));
+                          LuhnCheckDigit(base));
     }
     case BusinessIdKind::kCompanyNumber:
       break;

@@ -156,6 +156,34 @@ TEST(CanonicalBusinessIdTest, RejectsWhatIsNoBusinessId) {
               HasSubstr("a Finnish Y-tunnus has 8 digits"));
 }
 
+// Registered companies: Nokia Oyj 0112038-9, Kone Oyj 1927400-1.
+TEST(CheckDigitTest, YTunnusOfRealCompanies) {
+  EXPECT_EQ(YTunnusCheckDigit("0112038"), 9);
+  EXPECT_EQ(YTunnusCheckDigit("1927400"), 1);
+  // Remainder 0 gives 0; remainder 1 leaves no valid digit.
+  EXPECT_EQ(YTunnusCheckDigit("2345678"), 0);
+  EXPECT_EQ(YTunnusCheckDigit("1000008"), -1);
+}
+
+// PKN Orlen 774-000-14-54, PKO BP 525-000-77-38.
+TEST(CheckDigitTest, NipOfRealCompanies) {
+  EXPECT_EQ(NipCheckDigit("774000145"), 4);
+  EXPECT_EQ(NipCheckDigit("525000773"), 8);
+  EXPECT_EQ(NipCheckDigit("123456321"), 8);
+  // 1*6 + 1*6 + 6*7 = 54, remainder 10: no NIP begins with these digits.
+  EXPECT_EQ(NipCheckDigit("100000016"), -1);
+}
+
+// AB Volvo 556012-5790, H & M Hennes & Mauritz AB 556042-7220, Spotify AB
+// 556703-7485.
+TEST(CheckDigitTest, LuhnOfRealOrganisationsnummer) {
+  EXPECT_EQ(LuhnCheckDigit("556012579"), 0);
+  EXPECT_EQ(LuhnCheckDigit("556042722"), 0);
+  EXPECT_EQ(LuhnCheckDigit("556703748"), 5);
+  // Any length: the card-number example 7992739871-3.
+  EXPECT_EQ(LuhnCheckDigit("7992739871"), 3);
+}
+
 TEST(NormalizeCompanyNameTest, RemovesLegalFormsWhereverTheyStand) {
   EXPECT_EQ(NormalizeCompanyName("Virtanen Consulting Oy"),
             "virtanen consulting");
