@@ -192,17 +192,6 @@ void WriteRow(const ProviderRow& row, const std::vector<RecordKey>& records,
   }
 }
 
-absl::StatusOr<absl::flat_hash_set<std::string>> VisibleDeliveries(
-    const ReadView& view, absl::string_view provider) {
-  absl::StatusOr<std::vector<Delivery>> deliveries = Deliveries(view, provider);
-  if (!deliveries.ok()) return deliveries.status();
-  absl::flat_hash_set<std::string> visible;
-  for (const Delivery& d : *deliveries) {
-    if (!d.withdrawn()) visible.insert(d.delivery_id());
-  }
-  return visible;
-}
-
 // One write: the deliveries' entries, an ENTITY_ENRICHED change naming
 // `subject` per live entity, and the audit event. Ids retired by merges
 // since matching are followed to their survivors; erased entities are
@@ -270,8 +259,8 @@ absl::StatusOr<ImportOutcome> EnrichmentImporter::Import(
   delivery.set_actor(request.actor);
 
   std::unique_ptr<ReadView> view = store_->Snapshot();
-  absl::StatusOr<absl::flat_hash_set<std::string>> visible =
-      VisibleDeliveries(*view, request.provider);
+  absl::StatusOr<DeliveryIds> visible =
+      VisibleDeliveryIds(*view, request.provider);
   if (!visible.ok()) return visible.status();
   CompanyIndex companies;
   if (request.kind == COMPANY) {

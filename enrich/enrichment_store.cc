@@ -89,6 +89,32 @@ absl::StatusOr<std::optional<ProviderRow>> EffectiveRow(
   return newest;
 }
 
+// For each linked (provider, row key), the row of the newest visible
+// delivery that holds the key when it is one the records are linked to;
+// ordered by provider, then row key.
+absl::StatusOr<std::vector<ProviderRow>> RowsOfLinks(
+    const ReadView& view, const LinkedDeliveries& links,
+    const VisibleDeliveries& visible) {
+  const DeliveryIds none;  // a provider without deliveries
+  std::vector<ProviderRow> rows;
+  for (const auto& [provider_and_key, delivery_ids] : links) {
+    const auto provider = visible.find(provider_and_key.first);
+    absl::StatusOr<std::optional<ProviderRow>> row =
+        EffectiveRow(view, provider_and_key.first, provider_and_key.second,
+                     provider == visible.end() ? none : provider->second);
+    if (!row.ok()) return row.status();
+    if (row->has_value() && delivery_ids.contains((*row)->delivery_id())) {
+      rows.push_back(**std::move(row));
+    }
+  }
+  std::sort(rows.begin(), rows.end(),
+            [](const ProviderRow& a, const ProviderRow& b) {
+              return std::tie(a.provider(), a.identity().source_id()) <
+                     std::tie(b.provider(), b.identity().source_id());
+            });
+  return rows;
+}
+
 // Provider rows carry CanonicalBusinessId's output: "FI:12345678".
 bool IsCanonicalBusinessId(absl::string_view id) {
   return id.size() > 3 && absl::ascii_isupper(id[0]) && absl::ascii_isupper(id[1]) &&
@@ -133,37 +159,50 @@ absl::StatusOr<ProviderRow> GetProviderRow(const ReadView& view,
   return Parse<ProviderRow>(*bytes, "provider row");
 }
 
+absl::StatusOr<DeliveryIds> VisibleDeliveryIds(const ReadView& view,
+                                               absl::string_view provider) {
+  absl::StatusOr<std::vector<Delivery>> deliveries = Deliveries(view, provider);
+  if (!deliveries.ok()) return deliveries.status();
+  DeliveryIds visible;
+  for (const Delivery& d : *deliveries) {
+    if (!d.withdrawn()) visible.insert(d.delivery_id());
+  }
+  return visible;
+}
+
+absl::StatusOr<VisibleDeliveries> AllVisibleDeliveries(const ReadView& view) {
+  absl::StatusOr<std::vector<Delivery>> deliveries = AllDeliveries(view);
+  if (!deliveries.ok()) return deliveries.status();
+  VisibleDeliveries visible;
+  for (const Delivery& d : *deliveries) {
+    DeliveryIds& ids = visible[d.provider()];
+    if (!d.withdrawn()) ids.insert(d.delivery_id());
+  }
+  return visible;
+}
+
 absl::StatusOr<std::vector<ProviderRow>> EffectiveProviderRows(
     const ReadView& view, const std::vector<RecordKey>& records) {
   absl::StatusOr<LinkedDeliveries> links = Links(view, records);
   if (!links.ok()) return links.status();
-  std::vector<ProviderRow> rows;
-  if (links->empty()) return rows;
-  // Rows of a delivery whose import has not finished (no Delivery entry
-  // yet) or that was withdrawn take no part.
-  absl::flat_hash_map<std::string, absl::flat_hash_set<std::string>> visible;
+  // Only the linked providers' deliveries are read.
+  VisibleDeliveries visible;
   for (const auto& [provider_and_key, delivery_ids] : *links) {
     const std::string& provider = provider_and_key.first;
-    if (!visible.contains(provider)) {
-      absl::StatusOr<std::vector<Delivery>> deliveries = Deliveries(view, provider);
-      if (!deliveries.ok()) return deliveries.status();
-      auto& ids = visible[provider];
-      for (const Delivery& d : *deliveries) {
-        if (!d.withdrawn()) ids.insert(d.delivery_id());
-      }
-    }
-    absl::StatusOr<std::optional<ProviderRow>> row = EffectiveRow(
-        view, provider, provider_and_key.second, visible[provider]);
-    if (!row.ok()) return row.status();
-    if (row->has_value() && delivery_ids.contains((*row)->delivery_id())) {
-      rows.push_back(**std::move(row));
-    }
+    if (visible.contains(provider)) continue;
+    absl::StatusOr<DeliveryIds> ids = VisibleDeliveryIds(view, provider);
+    if (!ids.ok()) return ids.status();
+    visible[provider] = *std::move(ids);
   }
-  std::sort(rows.begin(), rows.end(), [](const ProviderRow& a, const ProviderRow& b) {
-    return std::tie(a.provider(), a.identity().source_id()) <
-           std::tie(b.provider(), b.identity().source_id());
-  });
-  return rows;
+  return RowsOfLinks(view, *links, visible);
+}
+
+absl::StatusOr<std::vector<ProviderRow>> EffectiveProviderRows(
+    const ReadView& view, const std::vector<RecordKey>& records,
+    const VisibleDeliveries& visible) {
+  absl::StatusOr<LinkedDeliveries> links = Links(view, records);
+  if (!links.ok()) return links.status();
+  return RowsOfLinks(view, *links, visible);
 }
 
 std::vector<std::string> CompanyMatchKeys(const SourceRecord& record) {

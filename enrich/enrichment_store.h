@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "c360/enrichment.pb.h"
@@ -34,6 +36,20 @@ absl::StatusOr<std::vector<Delivery>> Deliveries(const ReadView& view,
 
 // Every delivery of every provider, by provider then oldest first.
 absl::StatusOr<std::vector<Delivery>> AllDeliveries(const ReadView& view);
+
+// The ids of the deliveries whose rows take part in profiles: neither
+// withdrawn nor unfinished (without a Delivery entry).
+using DeliveryIds = absl::flat_hash_set<std::string>;
+// Those of every provider, by provider (a provider without deliveries is
+// absent).
+using VisibleDeliveries = absl::flat_hash_map<std::string, DeliveryIds>;
+
+// The provider's visible deliveries; empty for an unknown provider.
+absl::StatusOr<DeliveryIds> VisibleDeliveryIds(const ReadView& view,
+                                               absl::string_view provider);
+
+// Every provider's visible deliveries, read in one scan.
+absl::StatusOr<VisibleDeliveries> AllVisibleDeliveries(const ReadView& view);
 
 // The stored row; NotFound when there is none.
 absl::StatusOr<ProviderRow> GetProviderRow(const ReadView& view,
@@ -60,6 +76,12 @@ absl::Status ScanRecordLinks(const ReadView& view, const RecordKey& record,
 // records. Ordered by provider, then row key.
 absl::StatusOr<std::vector<ProviderRow>> EffectiveProviderRows(
     const ReadView& view, const std::vector<RecordKey>& records);
+
+// The same with the visible deliveries given (AllVisibleDeliveries, read
+// once for many entities) instead of read from `view`.
+absl::StatusOr<std::vector<ProviderRow>> EffectiveProviderRows(
+    const ReadView& view, const std::vector<RecordKey>& records,
+    const VisibleDeliveries& visible);
 
 // The keys under which a company is found in the provider index, for a
 // company row's identity and for a record alike: "bid:" + the canonical

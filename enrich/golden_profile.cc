@@ -312,6 +312,19 @@ class ProfileBuilder {
   Named enrichment_, consents_;
 };
 
+// The records stored under `keys`.
+absl::StatusOr<std::vector<StoredRecord>> MemberRecords(
+    const Repository& repo, const std::vector<RecordKey>& keys) {
+  std::vector<StoredRecord> members;
+  members.reserve(keys.size());
+  for (const RecordKey& key : keys) {
+    absl::StatusOr<StoredRecord> member = repo.GetRecord(key);
+    if (!member.ok()) return member.status();
+    members.push_back(*std::move(member));
+  }
+  return members;
+}
+
 }  // namespace
 
 Profile BuildProfile(const EntityState& entity,
@@ -341,13 +354,32 @@ Profile BuildProfile(const EntityState& entity,
   return profile;
 }
 
+absl::StatusOr<ProfileContext> ProfileReader::LoadContext() const {
+  absl::StatusOr<SurvivorshipRules> rules = ActiveRules(*view_);
+  if (!rules.ok()) return rules.status();
+  absl::StatusOr<VisibleDeliveries> deliveries = AllVisibleDeliveries(*view_);
+  if (!deliveries.ok()) return deliveries.status();
+  return ProfileContext{*std::move(rules), *std::move(deliveries)};
+}
+
 absl::StatusOr<ProfileLookup> ProfileReader::ByEntityId(
     absl::string_view entity_id, bool include_records,
     bool include_candidates) const {
+  return Find(entity_id, include_records, include_candidates, nullptr);
+}
+
+absl::StatusOr<ProfileLookup> ProfileReader::ByEntityId(
+    absl::string_view entity_id, const ProfileContext& context) const {
+  return Find(entity_id, false, false, &context);
+}
+
+absl::StatusOr<ProfileLookup> ProfileReader::Find(
+    absl::string_view entity_id, bool include_records, bool include_candidates,
+    const ProfileContext* context) const {
   absl::StatusOr<std::string> live = Repository(view_).LiveEntityId(entity_id);
   if (!live.ok()) return live.status();
   absl::StatusOr<Profile> profile =
-      Load(*live, include_records, include_candidates);
+      Load(*live, include_records, include_candidates, context);
   if (!profile.ok()) return profile.status();
   ProfileLookup lookup{*std::move(profile), ""};
   if (*live != entity_id) lookup.redirected_from = std::string(entity_id);
@@ -359,33 +391,37 @@ absl::StatusOr<ProfileLookup> ProfileReader::ByRecordKey(
   absl::StatusOr<StoredRecord> record = Repository(view_).GetRecord(key);
   if (!record.ok()) return record.status();
   absl::StatusOr<Profile> profile =
-      Load(record->entity_id(), include_records, include_candidates);
+      Load(record->entity_id(), include_records, include_candidates, nullptr);
   if (!profile.ok()) return profile.status();
   return ProfileLookup{*std::move(profile), ""};
 }
 
-absl::StatusOr<Profile> ProfileReader::Load(const std::string& live_id,
-                                            bool include_records,
-                                            bool include_candidates) const {
+absl::StatusOr<Profile> ProfileReader::Load(
+    const std::string& live_id, bool include_records, bool include_candidates,
+    const ProfileContext* context) const {
   Repository repo(view_);
   absl::StatusOr<EntityState> entity = repo.GetEntity(live_id);
   if (!entity.ok()) return entity.status();
   absl::StatusOr<std::vector<RecordKey>> keys = repo.Members(live_id);
   if (!keys.ok()) return keys.status();
-  std::vector<StoredRecord> members;
-  members.reserve(keys->size());
-  for (const RecordKey& key : *keys) {
-    absl::StatusOr<StoredRecord> member = repo.GetRecord(key);
-    if (!member.ok()) return member.status();
-    members.push_back(*std::move(member));
-  }
+  absl::StatusOr<std::vector<StoredRecord>> members =
+      MemberRecords(repo, *keys);
+  if (!members.ok()) return members.status();
+  // Without a context the rules and the linked providers' deliveries are
+  // read now.
   absl::StatusOr<std::vector<ProviderRow>> rows =
-      EffectiveProviderRows(*view_, *keys);
+      context != nullptr
+          ? EffectiveProviderRows(*view_, *keys, context->deliveries)
+          : EffectiveProviderRows(*view_, *keys);
   if (!rows.ok()) return rows.status();
-  absl::StatusOr<SurvivorshipRules> rules = ActiveRules(*view_);
-  if (!rules.ok()) return rules.status();
-  Profile profile = BuildProfile(*entity, members, *rows, *rules, region_for_,
-                                 include_candidates);
+  absl::StatusOr<SurvivorshipRules> active;
+  if (context == nullptr) {
+    active = ActiveRules(*view_);
+    if (!active.ok()) return active.status();
+  }
+  Profile profile = BuildProfile(*entity, *members, *rows,
+                                 context != nullptr ? context->rules : *active,
+                                 region_for_, include_candidates);
   absl::StatusOr<CustomerScores> scores =
       ReadEntityScores(*view_, live_id, entity->aliases());
   if (scores.ok()) {
@@ -394,7 +430,7 @@ absl::StatusOr<Profile> ProfileReader::Load(const std::string& live_id,
     return scores.status();
   }
   if (include_records) {
-    for (const StoredRecord& m : members)
+    for (const StoredRecord& m : *members)
       *profile.add_member_records() = m.record();
   }
   return profile;

@@ -28,6 +28,7 @@
 #include "c360/profile.pb.h"
 #include "c360/segment.pb.h"
 #include "c360/storage.pb.h"
+#include "enrich/enrichment_store.h"
 #include "resolver/normalized_record.h"
 #include "store/kv_store.h"
 
@@ -57,6 +58,15 @@ Profile BuildProfile(const EntityState& entity,
 // without values are left out.
 SegmentRow FlattenProfile(const Profile& profile);
 
+// What every profile built at one moment shares: the active survivorship
+// rules (ActiveRules) and the visible deliveries of every provider. A batch
+// that builds many profiles (enrich/profile_projection.h) loads it once
+// (ProfileReader::LoadContext); a single lookup reads both afresh.
+struct ProfileContext {
+  SurvivorshipRules rules;
+  VisibleDeliveries deliveries;
+};
+
 // A profile with how it was found.
 struct ProfileLookup {
   Profile profile;
@@ -66,7 +76,7 @@ struct ProfileLookup {
 
 // Reads profiles from a store view with the active survivorship rules
 // (ActiveRules, read at every lookup so that a change of rules applies at
-// once). Thread-safe.
+// once, unless a ProfileContext is given). Thread-safe.
 class ProfileReader {
  public:
   // `view` is not owned and must outlive the reader.
@@ -83,6 +93,15 @@ class ProfileReader {
       absl::string_view entity_id, bool include_records,
       bool include_candidates = false) const;
 
+  // The rules and deliveries the view holds now; an error when either
+  // cannot be read.
+  absl::StatusOr<ProfileContext> LoadContext() const;
+
+  // As ByEntityId(entity_id, false), built with `context`'s rules and
+  // deliveries instead of reading them (for batches; see ProfileContext).
+  absl::StatusOr<ProfileLookup> ByEntityId(absl::string_view entity_id,
+                                           const ProfileContext& context) const;
+
   // The profile of the entity holding the record; NotFound for an unknown
   // record key.
   absl::StatusOr<ProfileLookup> ByRecordKey(
@@ -90,8 +109,15 @@ class ProfileReader {
       bool include_candidates = false) const;
 
  private:
+  // ByEntityId; `context` null reads the rules and deliveries from the view.
+  absl::StatusOr<ProfileLookup> Find(absl::string_view entity_id,
+                                     bool include_records,
+                                     bool include_candidates,
+                                     const ProfileContext* context) const;
+  // The profile of a live entity id.
   absl::StatusOr<Profile> Load(const std::string& live_id, bool include_records,
-                               bool include_candidates) const;
+                               bool include_candidates,
+                               const ProfileContext* context) const;
 
   const ReadView* view_;
   RegionForSource region_for_;

@@ -46,7 +46,8 @@ absl::StatusOr<std::optional<SegmentRow>> StoredRow(const ReadView& view,
   return row;
 }
 
-void Compute(const ReadView& view, const ProfileReader& reader, RowUpdate* u) {
+void Compute(const ReadView& view, const ProfileReader& reader,
+             const ProfileContext& context, RowUpdate* u) {
   absl::StatusOr<std::optional<SegmentRow>> old_row = StoredRow(view, u->entity_id);
   if (!old_row.ok()) {
     u->error = old_row.status();
@@ -60,7 +61,8 @@ void Compute(const ReadView& view, const ProfileReader& reader, RowUpdate* u) {
     u->error = entity.status();
     return;
   }
-  absl::StatusOr<ProfileLookup> lookup = reader.ByEntityId(u->entity_id, false);
+  absl::StatusOr<ProfileLookup> lookup =
+      reader.ByEntityId(u->entity_id, context);
   if (!lookup.ok()) {
     u->error = lookup.status();
     return;
@@ -108,13 +110,25 @@ absl::StatusOr<uint64_t> ProfileProjection::AppliedSequence() const {
 absl::Status ProfileProjection::Recompute(
     const std::vector<std::string>& entity_ids, uint64_t applied,
     const std::function<void(int64_t)>& done) {
-  for (size_t begin = 0; begin < entity_ids.size() || begin == 0;
+  // No entities (a rebuild of an empty store): only the progress is recorded.
+  if (entity_ids.empty()) {
+    WriteSet writes;
+    writes.Put(Table::kMeta, std::string(kAppliedKey), EncodeSequence(applied));
+    absl::Status committed = store_->Commit(writes);
+    if (committed.ok() && done) done(0);
+    return committed;
+  }
+  // Read once for every entity; a change after this has a later sequence
+  // than `applied`, so the next catch-up recomputes what it touched.
+  absl::StatusOr<ProfileContext> context = reader_->LoadContext();
+  if (!context.ok()) return context.status();
+  for (size_t begin = 0; begin < entity_ids.size();
        begin += kEntitiesPerWrite) {
     const size_t end = std::min(entity_ids.size(), begin + kEntitiesPerWrite);
     std::vector<RowUpdate> updates(end - begin);
     ParallelFor(updates.size(), Threads(), 16, [&](size_t i) {
       updates[i].entity_id = entity_ids[begin + i];
-      Compute(*store_, *reader_, &updates[i]);
+      Compute(*store_, *reader_, *context, &updates[i]);
     });
     WriteSet writes;
     for (const RowUpdate& u : updates) {
@@ -128,7 +142,6 @@ absl::Status ProfileProjection::Recompute(
     absl::Status committed = store_->Commit(writes);
     if (!committed.ok()) return committed;
     if (done) done(static_cast<int64_t>(end));
-    if (end == entity_ids.size()) break;
   }
   return absl::OkStatus();
 }

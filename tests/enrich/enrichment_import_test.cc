@@ -200,6 +200,56 @@ TEST_F(EnrichmentImportTest, NewerDeliverySupersedesAndOlderCanBeReactivated) {
       importer_->Activate("register", "D-unknown", "steward").status()));
 }
 
+TEST_F(EnrichmentImportTest, VisibleDeliveriesAreTheUnwithdrawnOnes) {
+  const std::string mikko = Upsert(Employee("1", "Mikko", "Virtanen"));
+  ImportOutcome first = Import(
+      COMPANY,
+      {CompanyRow(kBusinessId, "Virtanen Consulting Oy", "00100", "62010")});
+  ImportOutcome other =
+      Import(COMPANY,
+             {CompanyRow(kBusinessId, "Virtanen Consulting Oy", "00100", "A")},
+             "other");
+  Import(COMPANY,
+         {CompanyRow(kBusinessId, "Virtanen Consulting Oy", "00100", "70220")});
+  absl::StatusOr<VisibleDeliveries> before = AllVisibleDeliveries(*store_);
+  ASSERT_TRUE(before.ok()) << before.status();
+  ASSERT_TRUE(
+      importer_->Activate("register", first.delivery.delivery_id(), "steward")
+          .ok());
+
+  absl::StatusOr<DeliveryIds> register_ids =
+      VisibleDeliveryIds(*store_, "register");
+  ASSERT_TRUE(register_ids.ok()) << register_ids.status();
+  EXPECT_THAT(*register_ids, ElementsAre(first.delivery.delivery_id()));
+  absl::StatusOr<DeliveryIds> unknown = VisibleDeliveryIds(*store_, "unknown");
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_THAT(*unknown, IsEmpty());
+  absl::StatusOr<VisibleDeliveries> all = AllVisibleDeliveries(*store_);
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_THAT(*all, SizeIs(2));
+  EXPECT_EQ(all->at("register"), *register_ids);
+  EXPECT_THAT(all->at("other"), ElementsAre(other.delivery.delivery_id()));
+
+  // Given deliveries are used as they are, not read again.
+  absl::StatusOr<std::vector<RecordKey>> members =
+      Repository(store_.get()).Members(mikko);
+  ASSERT_TRUE(members.ok());
+  auto industries = [&](const VisibleDeliveries& visible) {
+    absl::StatusOr<std::vector<ProviderRow>> rows =
+        EffectiveProviderRows(*store_, *members, visible);
+    EXPECT_TRUE(rows.ok()) << rows.status();
+    std::vector<std::string> values;
+    for (const ProviderRow& row : *rows) {
+      values.push_back(row.attributes().at("industry_code"));
+    }
+    return values;
+  };
+  EXPECT_THAT(industries(*all), ElementsAre("A", "62010"));
+  EXPECT_THAT(industries(*before), ElementsAre("A", "70220"));
+  EXPECT_THAT(industries({}), IsEmpty());
+  EXPECT_THAT(Purchased(mikko, "industry_code"), ElementsAre("A", "62010"));
+}
+
 TEST_F(EnrichmentImportTest, RecordArrivingAfterTheDeliveryIsLinkedOnArrival) {
   Import(COMPANY, {CompanyRow(kBusinessId, "Virtanen Consulting Oy", "00100", "62010")});
   const std::string mikko = Upsert(Employee("1", "Mikko", "Virtanen"));

@@ -5,6 +5,8 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "c360/segment.pb.h"
@@ -12,6 +14,7 @@
 #include "enrich/company_links.h"
 #include "enrich/enrichment_import.h"
 #include "enrich/segment_index.h"
+#include "enrich/survivorship.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "resolver/erasure.h"
@@ -81,6 +84,24 @@ class ProfileProjectionTest : public ::testing::Test {
     return {};
   }
 
+  // Imports a "register" delivery of one company row, Y-tunnus 1234567-1,
+  // with the industry code.
+  absl::Status ImportIndustry(const std::string& industry_code) {
+    ProviderRow row;
+    row.set_line(2);
+    absl::StatusOr<std::string> id = CanonicalBusinessId("1234567-1", "FI");
+    if (!id.ok()) return id.status();
+    row.mutable_identity()->set_source_id(*id);
+    row.mutable_identity()->set_business_id(*id);
+    row.mutable_identity()->set_organization("Virtanen Oy");
+    (*row.mutable_attributes())["industry_code"] = industry_code;
+    EnrichmentImporter importer(store_.get(), resolver_.get());
+    ImportRequest request;
+    request.provider = "register";
+    request.kind = COMPANY;
+    return importer.Import(request, {row}).status();
+  }
+
   bool HasRow(const std::string& entity_id) {
     return store_->Get(Table::kProfiles, ProfileKey(entity_id)).ok();
   }
@@ -131,19 +152,7 @@ TEST_F(ProfileProjectionTest, RowsFollowEntitiesAndPurchasedData) {
   EXPECT_THAT(Field(anna, "source"), ElementsAre("crm", "erp"));
 
   // A company delivery reaches both through ENTITY_ENRICHED.
-  ProviderRow row;
-  row.set_line(2);
-  absl::StatusOr<std::string> id = CanonicalBusinessId("1234567-1", "FI");
-  ASSERT_TRUE(id.ok());
-  row.mutable_identity()->set_source_id(*id);
-  row.mutable_identity()->set_business_id(*id);
-  row.mutable_identity()->set_organization("Virtanen Oy");
-  (*row.mutable_attributes())["industry_code"] = "62010";
-  EnrichmentImporter importer(store_.get(), resolver_.get());
-  ImportRequest request;
-  request.provider = "register";
-  request.kind = COMPANY;
-  ASSERT_TRUE(importer.Import(request, {row}).ok());
+  ASSERT_TRUE(ImportIndustry("62010").ok());
   CatchUp();
   EXPECT_THAT(Field(mikko, "enrichment.industry_code"), ElementsAre("62010"));
   EXPECT_THAT(Field(anna, "enrichment.industry_code"), ElementsAre("62010"));
@@ -183,6 +192,51 @@ TEST_F(ProfileProjectionTest, ReplayingAndRebuildingGiveTheSameTable) {
   ASSERT_TRUE(rebuilt.ok()) << rebuilt.status();
   EXPECT_EQ(*rebuilt, 2);
   EXPECT_EQ(Dump(), once);
+}
+
+TEST_F(ProfileProjectionTest, ABatchContextIsUsedAsLoaded) {
+  const std::string mikko = Upsert(Finn("1", "Mikko", "mikko@virtanen.fi"));
+  ASSERT_TRUE(ImportIndustry("62010").ok());
+  absl::StatusOr<ProfileContext> context = reader_->LoadContext();
+  ASSERT_TRUE(context.ok()) << context.status();
+  EXPECT_EQ(context->rules.SerializeAsString(),
+            DefaultSurvivorshipRules().SerializeAsString());
+  ASSERT_EQ(context->deliveries.size(), 1u);
+  EXPECT_EQ(context->deliveries.at("register").size(), 1u);
+  absl::StatusOr<ProfileLookup> batch = reader_->ByEntityId(mikko, *context);
+  absl::StatusOr<ProfileLookup> single = reader_->ByEntityId(mikko, false);
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  ASSERT_TRUE(single.ok()) << single.status();
+  EXPECT_EQ(batch->profile.SerializeAsString(),
+            single->profile.SerializeAsString());
+
+  // A newer delivery: single lookups see it, the loaded context does not.
+  ASSERT_TRUE(ImportIndustry("70220").ok());
+  auto industry = [&](absl::StatusOr<ProfileLookup> lookup) {
+    EXPECT_TRUE(lookup.ok()) << lookup.status();
+    std::vector<std::string> values;
+    if (!lookup.ok()) return values;
+    for (const NamedGoldenValue& value : lookup->profile.enrichment()) {
+      if (value.name() == "industry_code")
+        values.push_back(value.value().value());
+    }
+    return values;
+  };
+  EXPECT_THAT(industry(reader_->ByEntityId(mikko, *context)),
+              ElementsAre("62010"));
+  EXPECT_THAT(industry(reader_->ByEntityId(mikko, false)),
+              ElementsAre("70220"));
+}
+
+TEST_F(ProfileProjectionTest, RebuildingAnEmptyStoreRecordsItsProgress) {
+  std::vector<std::pair<int64_t, int64_t>> heard;
+  absl::StatusOr<int64_t> rebuilt = projection_->Rebuild(
+      [&](int64_t done, int64_t total) { heard.emplace_back(done, total); });
+  ASSERT_TRUE(rebuilt.ok()) << rebuilt.status();
+  EXPECT_EQ(*rebuilt, 0);
+  EXPECT_THAT(heard, ElementsAre(std::make_pair(int64_t{0}, int64_t{0})));
+  EXPECT_TRUE(store_->Get(Table::kMeta, "profiles_applied_change").ok());
+  EXPECT_THAT(IndexKeys(), IsEmpty());
 }
 
 TEST_F(ProfileProjectionTest, NothingToDoIsCheap) {
