@@ -15,10 +15,7 @@
 #include "enrich/segment_row_view.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "ml/model_registry.h"
 #include "ml/opportunity_store.h"
-#include "ml/stages.h"
-#include "ml/trainer.h"
 #include "resolver/resolver.h"
 #include "resolver/rule_decider.h"
 #include "resolver/steward.h"
@@ -28,6 +25,7 @@
 #include "store/repository.h"
 #include "store/rocksdb_store.h"
 #include "tests/ml/maven_data.h"
+#include "tests/ml/publish_model.h"
 #include "tests/resolver/test_stores.h"
 #include "tests/test_dirs.h"
 
@@ -54,22 +52,6 @@ class ScoreOpenTest : public ::testing::Test {
   absl::StatusOr<ScoreOpenSummary> ScoreOpen(absl::Time now) {
     return ScoreOpenOpportunities(
         store_.get(), now, AnnounceEntityScores(store_.get(), resolver_.get()));
-  }
-
-  // Trains a small at-creation model on Maven and publishes it.
-  void Publish() {
-    TrainerOptions options;
-    options.family = std::string(StageFamily(ModelStage::kCreation));
-    options.feature_set = StageFeatureSet(ModelStage::kCreation);
-    options.parameters.set_max_rounds(30);
-    options.parameters.set_nthread(1);
-    absl::StatusOr<StoredModel> model =
-        TrainHitRateModel(MavenOpportunities(), options);
-    ASSERT_TRUE(model.ok()) << model.status();
-    ModelRegistry registry(store_.get(), RegistryOptions());
-    absl::StatusOr<uint64_t> version = registry.Register(*model);
-    ASSERT_TRUE(version.ok()) << version.status();
-    ASSERT_TRUE(registry.Publish(options.family, *version).ok());
   }
 
   int64_t ScoreRows() const {
@@ -131,7 +113,7 @@ TEST_F(ScoreOpenTest, NoPublishedModelIsFailedPreconditionAndStoresNothing) {
 }
 
 TEST_F(ScoreOpenTest, StoresEveryOpenScoreAsScoringItDirectly) {
-  Publish();
+  PublishMavenModel(store_.get());
   absl::StatusOr<ScoreOpenSummary> summary = ScoreOpen(kNow);
   ASSERT_TRUE(summary.ok()) << summary.status();
   const int64_t open = OpenCount(MavenOpportunities());
@@ -171,7 +153,7 @@ TEST_F(ScoreOpenTest, StoresEveryOpenScoreAsScoringItDirectly) {
 }
 
 TEST_F(ScoreOpenTest, CustomerExpectedValueIsSumOfHitRateTimesPrice) {
-  Publish();
+  PublishMavenModel(store_.get());
   absl::StatusOr<ScoreOpenSummary> summary = ScoreOpen(kNow);
   ASSERT_TRUE(summary.ok()) << summary.status();
   std::map<std::string, double> expected = ExpectedValues(MavenOpportunities());
@@ -198,7 +180,7 @@ TEST_F(ScoreOpenTest, CustomerExpectedValueIsSumOfHitRateTimesPrice) {
 }
 
 TEST_F(ScoreOpenTest, RerunAfterClosingOneRemovesItsScore) {
-  Publish();
+  PublishMavenModel(store_.get());
   ASSERT_TRUE(ScoreOpen(kNow).ok());
   // An open opportunity of a customer with more than one open.
   std::vector<Opportunity> opportunities = MavenOpportunities();
@@ -272,7 +254,7 @@ std::vector<Opportunity> OpenWithAccount(size_t n) {
 }
 
 TEST_F(ScoreOpenTest, KeysNamingEntitiesAddUpPerLiveEntityAndAreAnnounced) {
-  Publish();
+  PublishMavenModel(store_.get());
   auto upsert = [&](const SourceRecord& record) {
     absl::StatusOr<UpsertResult> result = resolver_->Upsert(record);
     EXPECT_TRUE(result.ok()) << result.status();

@@ -14,6 +14,7 @@
 #include "ml/trainer.h"
 #include "store/rocksdb_store.h"
 #include "tests/ml/maven_data.h"
+#include "tests/ml/publish_model.h"
 #include "tests/test_dirs.h"
 
 namespace c360 {
@@ -34,19 +35,7 @@ class ScoringTest : public ::testing::Test {
   // publishes it with `grade_bands`.
   void Publish(ModelStage stage = ModelStage::kCreation,
                const std::vector<double>& grade_bands = {}) {
-    TrainerOptions options;
-    options.family = std::string(StageFamily(stage));
-    options.feature_set = StageFeatureSet(stage);
-    options.parameters.set_max_rounds(30);
-    options.parameters.set_nthread(1);
-    absl::StatusOr<StoredModel> model =
-        TrainHitRateModel(MavenOpportunities(), options);
-    ASSERT_TRUE(model.ok()) << model.status();
-    ModelRegistry registry(store_.get(), RegistryOptions());
-    absl::StatusOr<uint64_t> version = registry.Register(*model);
-    ASSERT_TRUE(version.ok()) << version.status();
-    ASSERT_TRUE(
-        registry.Publish(options.family, *version, grade_bands).ok());
+    PublishMavenModel(store_.get(), stage, grade_bands);
   }
 
   // A stored open opportunity with a customer.
