@@ -6,6 +6,8 @@
 # bench/segment_bench.cc); `scripts/bench.sh enrich` the purchased-data
 # import at the issue's scale (PEOPLE=460000: about 1M records, with 100k
 # company rows and 1M person rows), printing each step's JSON summary.
+# `scripts/bench.sh ml` the hit-rate engine on the Maven data (training,
+# single and batch scoring; bench/ml_bench.cc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -18,6 +20,13 @@ if [[ "${1:-}" == "load" ]]; then
 fi
 if [[ "${1:-}" == "segment" ]]; then
   "${BUILD_DIR:-build}/bench/segment_bench"
+  exit
+fi
+if [[ "${1:-}" == "ml" ]]; then
+  # XGBoost's OpenMP threads must not spin on a shared machine (see
+  # server/main.cc, which sets the same for the c360 binary).
+  OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}" \
+    "${BUILD_DIR:-build}/bench/ml_bench" ../shared/data/maven_crm
   exit
 fi
 if [[ "${1:-}" == "enrich" ]]; then
