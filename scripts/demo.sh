@@ -4,9 +4,11 @@
 # RocksDB folder with a match model learned by EM from them, ingests the
 # fourth record by record (uncertain matches become review tasks), measures
 # the entities against the generator's truth, imports purchased company and
-# consumer data and matches it to the people, starts the server with the
-# stewards' review page, fetches a few unified profiles over gRPC and counts
-# and exports a segment of enriched profiles.
+# consumer data and matches it to the people, trains hit-rate models on the
+# people's sales opportunities with columns from their unified profiles and
+# scores the open pipeline, starts the server with the stewards' review
+# page, fetches a few unified profiles over gRPC and counts and exports a
+# segment of enriched profiles.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -18,7 +20,8 @@ rm -rf "$out"
 mkdir -p "$out"
 
 echo "== generating $people people in four source systems"
-"$c360" gen --people "$people" --seed 42 --providers --out "$out/data"
+"$c360" gen --people "$people" --seed 42 --providers \
+  --opportunities $((people * 4)) --out "$out/data"
 
 echo "== initial load of CRM, ERP and web shop into $out/db: learn the match model by EM, resolve in bulk"
 "$c360" bulk-load --train --db "$out/db" \
@@ -35,14 +38,44 @@ echo "== the social source, record by record (review tasks for uncertain matches
 echo "== match quality against the generator's truth"
 "$c360" eval --db "$out/db" --truth "$out/data/truth.csv"
 
+# Delivered when the records begin (2021), so that the models below may use
+# the purchased values for every opportunity (only values delivered before
+# an opportunity's date count).
 echo "== purchased data: a company register and a consumer-data delivery"
 "$c360" enrich import --db "$out/db" --provider register --kind company \
+  --delivered 2021-01-01 \
   --mapping data/mappings/provider_company.map "$out/data/provider_company.csv"
 "$c360" enrich import --db "$out/db" --provider consumer --kind person \
+  --delivered 2021-01-01 \
   --mapping data/mappings/provider_person.map "$out/data/provider_person.csv"
 echo "== consumer rows matched, against the generator's truth"
 "$c360" enrich eval --db "$out/db" --provider consumer \
   --truth "$out/data/provider_truth.csv" --records-truth "$out/data/truth.csv"
+
+echo "== sales opportunities of these people (customer = a record key)"
+"$c360" ml import --db "$out/db" --csv "$out/data/opportunities.csv" \
+  --mapping data/mappings/generated_opportunities.map
+echo "== hit-rate models with profile columns (records per source, tenure, purchased ratings), then without, to compare"
+"$c360" ml train --db "$out/db" --features data/ml_features.json
+"$c360" ml train --db "$out/db" --features data/ml_features.json --without-profiles
+"$c360" ml publish --db "$out/db" --stage creation 1 >/dev/null
+"$c360" ml publish --db "$out/db" --stage offer 1 >/dev/null
+"$c360" ml report --db "$out/db" --stage offer --html "$out/hit_rate_report.html" >/dev/null
+echo "report with ROC, calibration and price-sweep plots: $out/hit_rate_report.html"
+echo "== score the open pipeline: per opportunity and per customer (profiles show it)"
+"$c360" ml score-open --db "$out/db"
+# An open deal with an offer: its id, and a price range from above its cost
+# to 1.5 times its price.
+read -r open_id low high < <(awk -F, '$11 == "Engaging" && $9 != "" {
+  low = ($5 * 1.2 > $4 * 0.8) ? $5 * 1.2 : $4 * 0.8
+  printf "%s %d %d\n", $1, low, $4 * 1.5; exit}' "$out/data/opportunities.csv")
+echo "== why opportunity $open_id scores as it does, and its price with a 5% commission"
+"$c360" ml score --db "$out/db" "$open_id"
+"$c360" ml whatif --db "$out/db" "$open_id" --from "$low" --to "$high" \
+  --steps 6 --cost-share 0.05
+echo "== expected value of the pipeline of customers with a good credit rating"
+"$c360" ml forecast --db "$out/db" --by product \
+  --customer-filter 'enrichment.credit_rating IN ("AA", "AAA")'
 
 echo "== starting the server"
 "$c360" serve --db "$out/db" --listen 127.0.0.1:0 --http-listen 127.0.0.1:0 \
