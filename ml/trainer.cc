@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "ml/evaluation.h"
 #include "ml/xgb_handle.h"
@@ -347,10 +348,14 @@ absl::StatusOr<std::vector<double>> CrossValidate(
   std::vector<absl::StatusOr<StoredModel>> models(
       folds, absl::UnknownError("fold not trained"));
   std::atomic<int> next{0};
+  absl::Mutex done_mutex;
+  int done = 0;
   auto work = [&] {
     for (int f = next++; f < folds; f = next++) {
       models[f] = TrainModel(SplitExamples(*encoded, splits[f], options),
                              fold_options);
+      absl::MutexLock lock(&done_mutex);
+      if (options.on_fold) options.on_fold(++done);
     }
   };
   std::vector<std::thread> workers;
@@ -409,13 +414,7 @@ absl::StatusOr<StoredModel> TrainHitRateModel(
   absl::StatusOr<TrainingData> data =
       PrepareTrainingData(opportunities, options);
   if (!data.ok()) return data.status();
-  absl::StatusOr<StoredModel> model = TrainModel(*data, options);
-  if (!model.ok() || options.cross_validation_folds == 0) return model;
-  absl::StatusOr<std::vector<double>> aucs =
-      CrossValidate(opportunities, options, options.cross_validation_folds);
-  if (!aucs.ok()) return aucs.status();
-  for (double auc : *aucs) model->mutable_report()->add_cross_validation_auc(auc);
-  return model;
+  return TrainModel(*data, options);
 }
 
 }  // namespace c360

@@ -47,14 +47,15 @@ struct TrainerOptions {
   // with the Brier score each gives; the scorer uses the raw XGBoost hit
   // rate).
   bool calibrate = false;
-  // With K >= 2, TrainHitRateModel also runs a stratified K-fold
-  // cross-validation (TrainingReport::cross_validation_auc); 0: none.
-  int cross_validation_folds = 0;
   // Where the data came from, for the training-data summary.
   std::string source;
   // Called with the number of rounds done after each boosting round, e.g.
-  // to draw progress; may be empty.
+  // to draw progress; may be empty. Not called by CrossValidate.
   std::function<void(int rounds)> on_round;
+  // CrossValidate calls it with the number of folds done after each fold;
+  // calls are serialized but may come from different threads. May be
+  // empty.
+  std::function<void(int folds)> on_fold;
 };
 
 // The XGBoost booster parameters (name, value) that `p` trains with, as
@@ -112,8 +113,7 @@ absl::StatusOr<std::vector<double>> CrossValidate(
     const std::vector<Opportunity>& opportunities,
     const TrainerOptions& options, int folds);
 
-// PrepareTrainingData, then TrainModel, then CrossValidate when
-// options.cross_validation_folds asks for it.
+// PrepareTrainingData, then TrainModel.
 absl::StatusOr<StoredModel> TrainHitRateModel(
     const std::vector<Opportunity>& opportunities,
     const TrainerOptions& options);

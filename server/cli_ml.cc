@@ -163,27 +163,29 @@ absl::Status BoosterParametersFrom(const Args& args, TrainingParameters* p) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<TrainerOptions> TrainerOptionsFrom(const Args& args) {
+// The options of `c360 ml train`; `folds` gets --cv.
+absl::StatusOr<TrainerOptions> TrainerOptionsFrom(const Args& args,
+                                                  int* folds) {
   TrainerOptions options;
   absl::StatusOr<int64_t> seed = args.GetInt("seed");
   absl::StatusOr<int64_t> rounds = args.GetInt("max-rounds");
   absl::StatusOr<int64_t> patience = args.GetInt("early-stopping");
   absl::StatusOr<int64_t> threads = args.GetInt("threads");
-  absl::StatusOr<int64_t> folds = args.GetInt("cv");
+  absl::StatusOr<int64_t> cv = args.GetInt("cv");
   absl::StatusOr<double> fraction = GetDouble(args, "validation-fraction");
   for (const absl::Status& s :
        {seed.status(), rounds.status(), patience.status(),
-        threads.status(), fraction.status(), folds.status()}) {
+        threads.status(), fraction.status(), cv.status()}) {
     if (!s.ok()) return absl::InvalidArgumentError(s.message());
   }
   if (!(*fraction > 0 && *fraction < 1) || *rounds < 1 || *threads < 1 ||
-      *folds == 1 || *folds < 0 || *folds > options.min_class_examples) {
+      *cv == 1 || *cv < 0 || *cv > options.min_class_examples) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--validation-fraction must be in (0, 1); --max-rounds and "
         "--threads at least 1; --cv 0 or 2 to ",
         options.min_class_examples));
   }
-  options.cross_validation_folds = static_cast<int>(*folds);
+  *folds = static_cast<int>(*cv);
   if (!args.Get("features").empty()) {
     absl::StatusOr<FeatureConfig> features =
         ReadFeatureConfig(args.Get("features"));
@@ -228,9 +230,27 @@ std::string ModelSummaryJson(const StoredModel& m) {
       cross_validation);
 }
 
-// Trains and registers the model of `stage`; prints its summary.
+// The validation AUC of each of `folds` folds into `model`'s report.
+absl::Status AddCrossValidation(const std::vector<Opportunity>& opps,
+                                TrainerOptions options, int folds,
+                                StoredModel* model) {
+  ProgressBar progress(absl::StrCat("cross-validate ", model->family()),
+                       folds);
+  options.on_fold = [&](int done) { progress.Update(done, done); };
+  absl::StatusOr<std::vector<double>> aucs =
+      CrossValidate(opps, options, folds);
+  progress.Finish();
+  if (!aucs.ok()) return aucs.status();
+  for (double auc : *aucs) {
+    model->mutable_report()->add_cross_validation_auc(auc);
+  }
+  return absl::OkStatus();
+}
+
+// Trains and registers the model of `stage`, cross-validated in `folds`
+// folds unless 0; prints its summary.
 absl::Status TrainStage(ModelStage stage, const std::vector<Opportunity>& opps,
-                        TrainerOptions options, KvStore* store) {
+                        TrainerOptions options, int folds, KvStore* store) {
   options.family = std::string(StageFamily(stage));
   options.feature_set = StageFeatureSet(stage);
   ProgressBar progress(absl::StrCat("train ", StageName(stage)),
@@ -239,6 +259,11 @@ absl::Status TrainStage(ModelStage stage, const std::vector<Opportunity>& opps,
   absl::StatusOr<StoredModel> model = TrainHitRateModel(opps, options);
   progress.Finish();
   if (!model.ok()) return model.status();
+  options.on_round = nullptr;
+  if (folds > 0) {
+    absl::Status validated = AddCrossValidation(opps, options, folds, &*model);
+    if (!validated.ok()) return validated;
+  }
   absl::StatusOr<uint64_t> version =
       ModelRegistry(store, RegistryOptions()).Register(*model);
   if (!version.ok()) return version.status();
@@ -294,7 +319,8 @@ int RunTrain(int argc, char** argv) {
   absl::StatusOr<std::vector<ModelStage>> stages =
       ParseStages(args.Get("stage"));
   if (!stages.ok()) return Fail("ml train", stages.status());
-  absl::StatusOr<TrainerOptions> options = TrainerOptionsFrom(args);
+  int folds = 0;
+  absl::StatusOr<TrainerOptions> options = TrainerOptionsFrom(args, &folds);
   if (!options.ok()) return Fail("ml train", options.status());
   auto runtime = OpenLocalStore(args);
   if (!runtime.ok()) return Fail("ml train", runtime.status());
@@ -305,7 +331,7 @@ int RunTrain(int argc, char** argv) {
   if (!opportunities.ok()) return Fail("ml train", opportunities.status());
   for (ModelStage stage : *stages) {
     absl::Status trained =
-        TrainStage(stage, *opportunities, *options, &(*runtime)->store());
+        TrainStage(stage, *opportunities, *options, folds, &(*runtime)->store());
     if (!trained.ok()) return Fail("ml train", trained);
   }
   return kExitOk;

@@ -35,9 +35,11 @@ std::string PreparedStore(bool publish) {
   std::string db = NewTestDir("scoring_e2e") + "/db";
   CommandRun run = C360(absl::StrCat("ml import --db ", db, " --maven ", MavenFolder()));
   EXPECT_EQ(run.exit_code, 0) << run.out;
-  run = C360(absl::StrCat("ml train --db ", db, " --max-rounds 60 --threads 1"));
+  run = C360(absl::StrCat("ml train --db ", db,
+                          " --max-rounds 60 --threads 1 --cv 3"));
   EXPECT_EQ(run.exit_code, 0) << run.out;
   EXPECT_THAT(run.out, HasSubstr("\"version\": 1"));
+  EXPECT_THAT(run.out, HasSubstr("\"cv_folds\": 3, \"cv_mean_auc\": 0."));
   if (publish) {
     run = C360(absl::StrCat("ml publish 1 --db ", db));
     EXPECT_EQ(run.exit_code, 0) << run.out;

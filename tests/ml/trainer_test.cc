@@ -48,21 +48,23 @@ TEST(StratifiedFoldsTest, EveryExampleValidatesOnceWithItsClassShare) {
 
 TEST(TrainerTest, CrossValidationGivesOneAucPerFold) {
   TrainerOptions options;
-  options.cross_validation_folds = 3;
-  absl::StatusOr<StoredModel> model =
-      TrainHitRateModel(MavenOpportunities(), options);
-  ASSERT_TRUE(model.ok()) << model.status();
-  const auto& aucs = model->report().cross_validation_auc();
-  ASSERT_EQ(aucs.size(), 3);
-  for (double auc : aucs) {
+  std::vector<int> reported;
+  options.on_fold = [&](int done) { reported.push_back(done); };
+  absl::StatusOr<std::vector<double>> aucs =
+      CrossValidate(MavenOpportunities(), options, 3);
+  ASSERT_TRUE(aucs.ok()) << aucs.status();
+  ASSERT_EQ(aucs->size(), 3u);
+  for (double auc : *aucs) {
     EXPECT_GT(auc, 0.5);
     EXPECT_LT(auc, 0.75);
   }
-  EXPECT_NE(aucs[0], aucs[1]);  // different folds, different models
-  absl::StatusOr<std::vector<double>> direct =
+  EXPECT_NE((*aucs)[0], (*aucs)[1]);  // different folds, different models
+  EXPECT_THAT(reported, ::testing::ElementsAre(1, 2, 3));
+  options.on_fold = nullptr;
+  absl::StatusOr<std::vector<double>> again =
       CrossValidate(MavenOpportunities(), options, 3);
-  ASSERT_TRUE(direct.ok());
-  EXPECT_THAT(*direct, ::testing::ElementsAreArray(aucs));
+  ASSERT_TRUE(again.ok());
+  EXPECT_THAT(*again, ::testing::ElementsAreArray(*aucs));  // seeded
   EXPECT_TRUE(absl::IsInvalidArgument(
       CrossValidate(MavenOpportunities(), options, 1).status()));
 }

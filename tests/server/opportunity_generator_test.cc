@@ -158,7 +158,7 @@ TEST(OpportunityGeneratorTest, AccountsNameRecordsThatGenWrites) {
 }
 
 TEST(OpportunityGeneratorTest, FieldsStayInTheirRanges) {
-  int64_t open = 0, unsurveyed = 0;
+  int64_t open = 0, unsurveyed = 0, offered = 0;
   std::string last_created;
   const std::vector<GeneratedOpportunity> rows =
       Generate(Options(500, 2000, 9));
@@ -175,6 +175,12 @@ TEST(OpportunityGeneratorTest, FieldsStayInTheirRanges) {
     EXPECT_GE(o.sources, 0);
     EXPECT_LE(o.sources, 4);
     unsurveyed += o.satisfaction.empty();
+    if (!o.first_offer_at.empty()) {
+      ++offered;
+      EXPECT_GT(o.first_offer_at, o.created_at);
+      if (!o.close_date.empty()) EXPECT_LT(o.first_offer_at, o.close_date);
+      EXPECT_LE(o.first_offer_at, "2025-10-01");
+    }
     if (o.deal_stage == "Engaging") {
       ++open;
       EXPECT_THAT(o.close_date, IsEmpty());
@@ -188,6 +194,7 @@ TEST(OpportunityGeneratorTest, FieldsStayInTheirRanges) {
   }
   EXPECT_NEAR(open / 2000.0, 0.15, 0.03);
   EXPECT_NEAR(unsurveyed / 2000.0, 0.20, 0.03);
+  EXPECT_NEAR(offered / 2000.0, 0.80, 0.03);
 }
 
 // The purchased values the outcome depends on are the provider rows'.
