@@ -25,8 +25,10 @@ const Scorer& MavenScorer() {
     absl::StatusOr<StoredModel> model =
         TrainHitRateModel(MavenOpportunities(), options);
     EXPECT_TRUE(model.ok()) << model.status();
+    ScorerOptions scoring;
+    scoring.nthread = 1;
     absl::StatusOr<std::unique_ptr<Scorer>> created =
-        Scorer::Create(*model, MavenOpportunities(), {.nthread = 1});
+        Scorer::Create(*model, MavenOpportunities(), scoring);
     EXPECT_TRUE(created.ok()) << created.status();
     return created->release();
   }();
@@ -190,8 +192,10 @@ TEST(ForecastTest, SumsOpenPipelineByOwnerAndProduct) {
 
 TEST(ForecastTest, FilterKeepsOnlyMatchingOpportunities) {
   const std::string& owner = Open(0).owner();
+  PipelineFilter filter;
+  filter.owner = owner;
   absl::StatusOr<PipelineForecast> forecast =
-      MavenScorer().ForecastPipeline({.owner = owner});
+      MavenScorer().ForecastPipeline(filter);
   ASSERT_TRUE(forecast.ok()) << forecast.status();
   ASSERT_EQ(forecast->by_owner.size(), 1u);
   EXPECT_EQ(forecast->by_owner[0].key, owner);

@@ -143,7 +143,8 @@ TEST(XgboostPythonTest, ProfileAndOrdinalColumnsMatchTheReferenceBinding) {
     size_t h = std::hash<std::string>()(opp.customer_id());
     int64_t start = 1470000000 + static_cast<int64_t>(h % 400) * 86400;
     ProfileTimeline timeline;
-    timeline.records = {{"crm", start}, {"erp", start + (h % 7) * 86400 * 30}};
+    timeline.records = {{"crm", start},
+                        {"erp", start + static_cast<int64_t>(h % 7) * 86400 * 30}};
     timeline.purchased = {{"rating", h % 2 ? "A" : "C", start + 86400 * 90}};
     profiles->Add(opp.customer_id(), timeline);
   }

@@ -49,7 +49,9 @@ ProviderRow RegisterRow(const std::string& rating) {
 class StoreCustomerProfilesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto runtime = Runtime::Open({.db_path = NewTestDir("customer_profiles")});
+    RuntimeOptions options;
+    options.db_path = NewTestDir("customer_profiles");
+    auto runtime = Runtime::Open(options);
     ASSERT_TRUE(runtime.ok()) << runtime.status();
     runtime_ = *std::move(runtime);
   }
