@@ -183,6 +183,34 @@ absl::StatusOr<CustomerScores> StoredCustomer(const ReadView& view,
   return scores;
 }
 
+// Every open opportunity of `all` (in order) with its score by its stage's
+// model, explained in one batch per stage.
+std::vector<std::pair<const Opportunity&, absl::StatusOr<OpportunityScore>>>
+ExplainOpen(const std::vector<Opportunity>& all,
+            const std::vector<StageScorer>& scorers) {
+  std::vector<std::vector<Opportunity>> by_stage(scorers.size());
+  for (const Opportunity& opp : all) {
+    if (opp.outcome() == OUTCOME_OPEN) {
+      by_stage[static_cast<int>(StageOf(opp))].push_back(opp);
+    }
+  }
+  std::vector<std::vector<absl::StatusOr<OpportunityScore>>> scores;
+  for (size_t stage = 0; stage < scorers.size(); ++stage) {
+    scores.push_back(by_stage[stage].empty()
+                         ? std::vector<absl::StatusOr<OpportunityScore>>()
+                         : scorers[stage].scorer->ExplainAll(by_stage[stage]));
+  }
+  std::vector<std::pair<const Opportunity&, absl::StatusOr<OpportunityScore>>>
+      explained;
+  std::vector<size_t> next(scorers.size(), 0);
+  for (const Opportunity& opp : all) {
+    if (opp.outcome() != OUTCOME_OPEN) continue;
+    const int stage = static_cast<int>(StageOf(opp));
+    explained.emplace_back(opp, std::move(scores[stage][next[stage]++]));
+  }
+  return explained;
+}
+
 }  // namespace
 
 absl::StatusOr<StageScorer> LoadStageScorer(
@@ -245,11 +273,9 @@ absl::StatusOr<ScoreOpenSummary> ScoreOpenOpportunities(
   std::vector<int64_t> uses(scorers->size());
   CustomerRows customers(store);
   BatchWriter writer(store, options.batch_size);
-  for (const Opportunity& opp : *all) {
-    if (opp.outcome() != OUTCOME_OPEN) continue;
+  for (const auto& [opp, score] : ExplainOpen(*all, *scorers)) {
     const int stage = static_cast<int>(StageOf(opp));
     const StageScorer& model = (*scorers)[stage];
-    absl::StatusOr<OpportunityScore> score = model.scorer->Explain(opp);
     if (absl::IsInvalidArgument(score.status())) {
       ++summary.skipped;
       continue;

@@ -162,22 +162,16 @@ absl::StatusOr<std::vector<float>> Scorer::HitRates(
                                    encoder_.num_features(), 0);
 }
 
-absl::StatusOr<std::vector<double>> Scorer::Contributions(
-    const std::vector<float>& row) const {
-  absl::StatusOr<ml_internal::DMatrix> matrix =
-      ml_internal::MakeDMatrix(row, 1, encoder_.schema(), {});
+absl::StatusOr<std::vector<float>> Scorer::Contributions(
+    const std::vector<float>& rows, void* booster) const {
+  absl::StatusOr<ml_internal::DMatrix> matrix = ml_internal::MakeDMatrix(
+      rows, rows.size() / encoder_.num_features(), encoder_.schema(), {});
   if (!matrix.ok()) return matrix.status();
-  absl::StatusOr<std::vector<float>> contributions;
-  {
-    absl::MutexLock lock(&explain_mutex_);
-    contributions =
-        ml_internal::Predict(single_booster_.get(), matrix->get(), 2);
-  }
-  if (!contributions.ok()) return contributions.status();
-  return std::vector<double>(contributions->begin(), contributions->end());
+  absl::MutexLock lock(&explain_mutex_);
+  return ml_internal::Predict(booster, matrix->get(), 2);
 }
 
-std::vector<Factor> Scorer::TopFactors(const std::vector<float>& row,
+std::vector<Factor> Scorer::TopFactors(const float* row,
                                        const std::vector<double>& contributions,
                                        bool positive) const {
   std::vector<Factor> factors;
@@ -202,18 +196,57 @@ absl::StatusOr<OpportunityScore> Scorer::Explain(const Opportunity& opp) const {
   if (!status.ok()) return status;
   std::vector<float> row(encoder_.num_features());
   encoder_.Encode(opp, history_, row.data());
-  absl::StatusOr<std::vector<double>> contributions = Contributions(row);
+  absl::StatusOr<std::vector<float>> contributions =
+      Contributions(row, single_booster_.get());
   if (!contributions.ok()) return contributions.status();
+  return ScoreOf(row.data(), contributions->data());
+}
+
+std::vector<absl::StatusOr<OpportunityScore>> Scorer::ExplainAll(
+    const std::vector<Opportunity>& opps) const {
+  // Batches bound the contributions matrix (rows x (features + 1)).
+  constexpr size_t kBatch = 4096;
+  const int cols = encoder_.num_features();
+  std::vector<absl::StatusOr<OpportunityScore>> scores;
+  scores.reserve(opps.size());
+  for (size_t begin = 0; begin < opps.size(); begin += kBatch) {
+    std::vector<size_t> valid;  // indices into opps
+    std::vector<float> rows;
+    for (size_t i = begin; i < std::min(opps.size(), begin + kBatch); ++i) {
+      absl::Status price = CheckPrice(opps[i]);
+      scores.push_back(price.ok() ? absl::UnknownError("not scored") : price);
+      if (!price.ok()) continue;
+      valid.push_back(i);
+      rows.resize(rows.size() + cols);
+      encoder_.Encode(opps[i], history_, rows.data() + rows.size() - cols);
+    }
+    if (valid.empty()) continue;
+    absl::StatusOr<std::vector<float>> contributions =
+        Contributions(rows, booster_.get());
+    for (size_t r = 0; r < valid.size(); ++r) {
+      scores[valid[r]] =
+          contributions.ok()
+              ? absl::StatusOr<OpportunityScore>(
+                    ScoreOf(rows.data() + r * cols,
+                            contributions->data() + r * (cols + 1)))
+              : contributions.status();
+    }
+  }
+  return scores;
+}
+
+OpportunityScore Scorer::ScoreOf(const float* row,
+                                 const float* contributions) const {
+  const int cols = encoder_.num_features();
   OpportunityScore score;
-  score.bias = contributions->back();
-  contributions->pop_back();
+  score.contributions.assign(contributions, contributions + cols);
+  score.bias = contributions[cols];
   score.margin = score.bias;
-  for (double c : *contributions) score.margin += c;
+  for (double c : score.contributions) score.margin += c;
   score.hit_rate = Sigmoid(score.margin);
   score.grade = Grade(score.hit_rate);
-  score.positive = TopFactors(row, *contributions, true);
-  score.negative = TopFactors(row, *contributions, false);
-  score.contributions = *std::move(contributions);
+  score.positive = TopFactors(row, score.contributions, true);
+  score.negative = TopFactors(row, score.contributions, false);
   return score;
 }
 

@@ -169,6 +169,13 @@ class Scorer {
   // Hit rate, grade and top factors of `opp`.
   absl::StatusOr<OpportunityScore> Explain(const Opportunity& opp) const;
 
+  // Explain for each of `opps`, in order, computed in batches on
+  // options.nthread threads (the same scores as one Explain call each; an
+  // opportunity with a price that is not positive gets InvalidArgument).
+  // For scoring a whole pipeline.
+  std::vector<absl::StatusOr<OpportunityScore>> ExplainAll(
+      const std::vector<Opportunity>& opps) const;
+
   // Explain for a known opportunity; NotFound for an unknown id.
   absl::StatusOr<OpportunityScore> ExplainById(absl::string_view id) const;
 
@@ -204,9 +211,13 @@ class Scorer {
          ml_internal::Booster single_booster,
          std::vector<Opportunity> opportunities, const ScorerOptions& options);
 
-  absl::StatusOr<std::vector<double>> Contributions(
-      const std::vector<float>& row) const;
-  std::vector<Factor> TopFactors(const std::vector<float>& row,
+  // Each feature's contribution then the bias, per row of the row-major
+  // `rows`, by `booster`.
+  absl::StatusOr<std::vector<float>> Contributions(const std::vector<float>& rows,
+                                                   void* booster) const;
+  // The score of one encoded row from its contributions (bias last).
+  OpportunityScore ScoreOf(const float* row, const float* contributions) const;
+  std::vector<Factor> TopFactors(const float* row,
                                  const std::vector<double>& contributions,
                                  bool positive) const;
 

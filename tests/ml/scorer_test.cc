@@ -83,6 +83,26 @@ TEST(ScorerTest, BatchEqualsSingle) {
   }
 }
 
+TEST(ScorerTest, ExplainAllEqualsExplainingOneByOne) {
+  std::vector<Opportunity> opps;
+  for (int i = 0; i < 5000; ++i) opps.push_back(Open(i % 50));
+  opps[7].set_price(0);
+  std::vector<absl::StatusOr<OpportunityScore>> all =
+      MavenScorer().ExplainAll(opps);
+  ASSERT_EQ(all.size(), opps.size());
+  EXPECT_TRUE(absl::IsInvalidArgument(all[7].status()));
+  for (size_t i : {size_t{0}, size_t{8}, size_t{4095}, size_t{4096},
+                   size_t{4999}}) {
+    SCOPED_TRACE(i);
+    absl::StatusOr<OpportunityScore> one = MavenScorer().Explain(opps[i]);
+    ASSERT_TRUE(one.ok() && all[i].ok());
+    EXPECT_NEAR(all[i]->hit_rate, one->hit_rate, 1e-6);
+    ASSERT_EQ(all[i]->positive.size(), one->positive.size());
+    EXPECT_EQ(all[i]->positive[0].feature, one->positive[0].feature);
+    EXPECT_EQ(all[i]->grade, one->grade);
+  }
+}
+
 TEST(ScorerTest, GradesByBands) {
   EXPECT_EQ(MavenScorer().Grade(0.05), 1);
   EXPECT_EQ(MavenScorer().Grade(0.2), 2);
