@@ -7,6 +7,11 @@
 //   keys: eta, max_depth, subsample, colsample_bytree, min_child_weight,
 //         lambda, nthread, seed, max_rounds, early_stopping_rounds,
 //         feature_set (at_creation | after_first_offer), batch (rows)
+//    or: ml_bench store=DB
+//   scores the open opportunities of a store with its published
+//   after-offer model, reading the customers' profiles from the store as
+//   the server does (each call reads the profile: the cost of the profile
+//   columns), then with each customer's profile read once (memoized).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -15,10 +20,15 @@
 #include <vector>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
-#include "server/opportunity_import.h"
+#include "ml/opportunity_store.h"
+#include "ml/score_open.h"
 #include "ml/scorer.h"
 #include "ml/trainer.h"
+#include "server/opportunity_import.h"
+#include "server/runtime.h"
+#include "server/scoring_service.h"
 
 namespace c360 {
 namespace {
@@ -106,7 +116,49 @@ void BenchBatch(const Scorer& scorer, const std::vector<Opportunity>& opps,
               static_cast<long long>(total), SecondsSince(start), sum / total);
 }
 
+// Single and batch scoring of a store's open opportunities with the
+// published after-offer model and profiles read from the store.
+int RunOnStore(const std::string& db) {
+  RuntimeOptions runtime_options;
+  runtime_options.db_path = db;
+  absl::StatusOr<std::unique_ptr<Runtime>> runtime =
+      Runtime::Open(runtime_options);
+  if (!runtime.ok()) {
+    std::fprintf(stderr, "%s\n", runtime.status().ToString().c_str());
+    return 1;
+  }
+  absl::StatusOr<std::vector<Opportunity>> all =
+      LoadOpportunities((*runtime)->store());
+  if (!all.ok()) return 1;
+  std::vector<Opportunity> open;
+  for (const Opportunity& opp : *all) {
+    if (opp.outcome() == OUTCOME_OPEN && opp.has_first_offer_at()) {
+      open.push_back(opp);
+    }
+  }
+  ScorerOptions live = ScoringOptionsFor(**runtime).scorer;
+  ScorerOptions memoized = live;
+  memoized.profiles = std::make_shared<MemoizedCustomerProfiles>(live.profiles);
+  for (const auto& [name, options] :
+       {std::pair{"profiles read per call", live},
+        std::pair{"profiles memoized", memoized}}) {
+    absl::StatusOr<StageScorer> scorer = LoadStageScorer(
+        &(*runtime)->store(), ModelStage::kAfterOffer, *all, options);
+    if (!scorer.ok() || open.empty()) {
+      std::fprintf(stderr, "no published after-offer model or no open deal\n");
+      return 1;
+    }
+    std::printf("%s, %zu open opportunities:\n", name, open.size());
+    BenchSingle(*scorer->scorer, open);
+    BenchBatch(*scorer->scorer, open, 100000);
+  }
+  return 0;
+}
+
 int Run(int argc, char** argv) {
+  if (argc == 2 && absl::StartsWith(argv[1], "store=")) {
+    return RunOnStore(std::string(argv[1]).substr(6));
+  }
   std::string folder = "../shared/data/maven_crm";
   TrainerOptions options;
   int64_t batch = 1000000;
