@@ -383,6 +383,7 @@ absl::StatusOr<FeatureEncoder::Column> FeatureEncoder::ParseColumn(
   }
   column.key = std::string(name);
   column.ordinal = spec.ordinal();
+  column.numeric = !spec.categorical() && !spec.ordinal();
   for (int i = 0; i < spec.categories_size(); ++i) {
     if (spec.ordinal()) {
       column.codes[absl::AsciiStrToLower(spec.categories(i))] = i + 1;
@@ -408,12 +409,13 @@ absl::StatusOr<FeatureEncoder> FeatureEncoder::Create(
 
 namespace {
 
-// A text value as a number of its column: its code (rank on an ordinal
-// scale), or the number it spells for a column without codes.
-float TextValue(const absl::flat_hash_map<std::string, int>& codes,
+// A text value as a number of its column: the number it spells for a
+// numeric column, else its code (rank on an ordinal scale); missing when
+// there is none.
+float TextValue(bool numeric, const absl::flat_hash_map<std::string, int>& codes,
                 bool ordinal, const std::string* text) {
   if (text == nullptr) return kMissing;
-  if (codes.empty()) {
+  if (numeric) {
     float number = 0;
     return absl::SimpleAtof(*text, &number) ? number : kMissing;
   }
@@ -438,16 +440,16 @@ void FeatureEncoder::Encode(const Opportunity& opp,
           row[i] = d.number(opp, context);
         } else {
           std::string text = d.text(opp);
-          row[i] = TextValue(column.codes, false, &text);
+          row[i] = TextValue(false, column.codes, false, &text);
         }
         break;
       }
       case Kind::kAttribute:
-        row[i] = TextValue(column.codes, column.ordinal,
+        row[i] = TextValue(column.numeric, column.codes, column.ordinal,
                            AttributeText(opp, column.key));
         break;
       case Kind::kPurchased:
-        row[i] = TextValue(column.codes, column.ordinal,
+        row[i] = TextValue(column.numeric, column.codes, column.ordinal,
                            PurchasedText(context, column.key));
         break;
       case Kind::kRecords:

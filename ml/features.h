@@ -151,9 +151,11 @@ class FeatureEncoder {
     int definition = -1;  // index into the fixed columns, kDefined only
     std::string key;
     // Text value -> number: category code, or rank 1..n (lower-cased
-    // levels) for an ordinal column; empty for a numeric column.
+    // levels) for an ordinal column; unused for a numeric one.
     absl::flat_hash_map<std::string, int> codes;
     bool ordinal = false;
+    // A number spelled as text (neither categorical nor ordinal).
+    bool numeric = false;
   };
 
   static absl::StatusOr<Column> ParseColumn(const FeatureSpec& spec);

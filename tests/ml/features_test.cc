@@ -85,6 +85,21 @@ TEST(FeatureEncoderTest, UnknownCategoryIsMissing) {
   EXPECT_EQ(Column(*encoder, row, "price"), 100);
 }
 
+TEST(FeatureEncoderTest, CategoricalColumnWithoutVocabularyIsMissing) {
+  // No training example had a manager: a manager spelled like a number
+  // must not pass for a category code.
+  std::vector<Opportunity> opps = {Deal("a", "acme", 0, 10, OUTCOME_WON, 100)};
+  absl::StatusOr<FeatureEncoder> encoder = FeatureEncoder::Create(
+      FeatureEncoder::BuildSchema(FeatureSet::kAtCreation, opps,
+                                  AccountHistory(opps)));
+  ASSERT_TRUE(encoder.ok());
+  Opportunity managed = opps[0];
+  managed.set_manager("0");
+  std::vector<float> row(encoder->num_features());
+  encoder->Encode(managed, AccountHistory(opps), row.data());
+  EXPECT_TRUE(std::isnan(Column(*encoder, row, "manager")));
+}
+
 TEST(FeatureEncoderTest, UnknownColumnIsInvalidArgument) {
   FeatureSchema schema;
   schema.set_feature_set("at_creation");
