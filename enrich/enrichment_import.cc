@@ -155,22 +155,11 @@ absl::Status AddSupersededEntities(const ReadView& view, const CompanyIndex& com
                                    const absl::flat_hash_set<std::string>& visible,
                                    const ProviderRow& row,
                                    std::vector<std::string>* entities) {
-  std::optional<ProviderRow> newest;
-  absl::Status status = absl::OkStatus();
-  absl::Status scanned = view.Scan(
-      Table::kProviderRows, EncodeKey({row.provider(), row.identity().source_id()}),
-      "", [&](absl::string_view, absl::string_view value) {
-        ProviderRow old;
-        if (!old.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-          status = absl::DataLossError("unreadable provider row");
-          return false;
-        }
-        if (visible.contains(old.delivery_id())) newest = std::move(old);
-        return true;
-      });
-  if (!scanned.ok()) return scanned;
-  if (!status.ok() || !newest) return status;
-  return AddEntitiesOf(view, companies, *newest, entities);
+  absl::StatusOr<std::optional<ProviderRow>> newest = EffectiveProviderRow(
+      view, row.provider(), row.identity().source_id(), visible);
+  if (!newest.ok()) return newest.status();
+  if (!newest->has_value()) return absl::OkStatus();
+  return AddEntitiesOf(view, companies, **newest, entities);
 }
 
 void WriteRow(const ProviderRow& row, const std::vector<RecordKey>& records,
@@ -357,14 +346,8 @@ absl::StatusOr<Delivery> EnrichmentImporter::Activate(
   }
   std::vector<std::string> entities;
   absl::Status status = absl::OkStatus();
-  absl::Status scanned = store_->Scan(
-      Table::kProviderRows, EncodeKey({provider}), "",
-      [&](absl::string_view, absl::string_view value) {
-        ProviderRow row;
-        if (!row.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-          status = absl::DataLossError("unreadable provider row");
-          return false;
-        }
+  absl::Status scanned = ScanProviderRows(
+      *store_, provider, "", [&](const ProviderRow& row) {
         if (changed_ids.contains(row.delivery_id())) {
           status = AddEntitiesOf(*store_, companies, row, &entities);
         }

@@ -65,29 +65,6 @@ absl::StatusOr<LinkedDeliveries> Links(const ReadView& view,
   return links;
 }
 
-// The row of the newest visible delivery that holds (provider, row key).
-absl::StatusOr<std::optional<ProviderRow>> EffectiveRow(
-    const ReadView& view, const std::string& provider,
-    const std::string& row_key,
-    const absl::flat_hash_set<std::string>& visible) {
-  std::optional<ProviderRow> newest;
-  absl::Status status = absl::OkStatus();
-  absl::Status scanned = view.Scan(
-      Table::kProviderRows, EncodeKey({provider, row_key}), "",
-      [&](absl::string_view, absl::string_view value) {
-        absl::StatusOr<ProviderRow> row = Parse<ProviderRow>(value, "provider row");
-        if (!row.ok()) {
-          status = row.status();
-          return false;
-        }
-        // Delivery ids sort by import time, so the last one seen is newest.
-        if (visible.contains(row->delivery_id())) newest = *std::move(row);
-        return true;
-      });
-  if (!scanned.ok()) return scanned;
-  if (!status.ok()) return status;
-  return newest;
-}
 
 // For each linked (provider, row key), the row of the newest visible
 // delivery that holds the key when it is one the records are linked to;
@@ -100,7 +77,7 @@ absl::StatusOr<std::vector<ProviderRow>> RowsOfLinks(
   for (const auto& [provider_and_key, delivery_ids] : links) {
     const auto provider = visible.find(provider_and_key.first);
     absl::StatusOr<std::optional<ProviderRow>> row =
-        EffectiveRow(view, provider_and_key.first, provider_and_key.second,
+        EffectiveProviderRow(view, provider_and_key.first, provider_and_key.second,
                      provider == visible.end() ? none : provider->second);
     if (!row.ok()) return row.status();
     if (row->has_value() && delivery_ids.contains((*row)->delivery_id())) {
@@ -122,6 +99,40 @@ bool IsCanonicalBusinessId(absl::string_view id) {
 }
 
 }  // namespace
+
+absl::Status ScanProviderRows(
+    const ReadView& view, absl::string_view provider, absl::string_view row_key,
+    const std::function<bool(const ProviderRow&)>& visit) {
+  absl::Status status = absl::OkStatus();
+  const std::string prefix = row_key.empty() ? EncodeKey({provider})
+                                             : EncodeKey({provider, row_key});
+  absl::Status scanned = view.Scan(
+      Table::kProviderRows, prefix, "",
+      [&](absl::string_view, absl::string_view value) {
+        absl::StatusOr<ProviderRow> row = Parse<ProviderRow>(value, "provider row");
+        if (!row.ok()) {
+          status = row.status();
+          return false;
+        }
+        return visit(*row);
+      });
+  if (!scanned.ok()) return scanned;
+  return status;
+}
+
+absl::StatusOr<std::optional<ProviderRow>> EffectiveProviderRow(
+    const ReadView& view, absl::string_view provider, absl::string_view row_key,
+    const DeliveryIds& visible) {
+  std::optional<ProviderRow> newest;
+  absl::Status scanned = ScanProviderRows(
+      view, provider, row_key, [&](const ProviderRow& row) {
+        // Delivery ids sort by import time, so the last one seen is newest.
+        if (visible.contains(row.delivery_id())) newest = row;
+        return true;
+      });
+  if (!scanned.ok()) return scanned;
+  return newest;
+}
 
 absl::Status ScanRecordLinks(const ReadView& view, const RecordKey& record,
                              const std::function<bool(const LinkedRow&)>& visit) {

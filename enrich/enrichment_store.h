@@ -16,6 +16,7 @@
 #define C360_ENRICH_ENRICHMENT_STORE_H_
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,19 @@ using DeliveryIds = absl::flat_hash_set<std::string>;
 // Those of every provider, by provider (a provider without deliveries is
 // absent).
 using VisibleDeliveries = absl::flat_hash_map<std::string, DeliveryIds>;
+
+// Calls `visit` with each stored row of `provider` (of every delivery,
+// visible or not), only those of `row_key` when it is not empty, in key
+// order, until it returns false. DataLoss for an unreadable row.
+absl::Status ScanProviderRows(
+    const ReadView& view, absl::string_view provider, absl::string_view row_key,
+    const std::function<bool(const ProviderRow&)>& visit);
+
+// The row of the newest delivery in `visible` that holds (provider,
+// row_key); nullopt when none does.
+absl::StatusOr<std::optional<ProviderRow>> EffectiveProviderRow(
+    const ReadView& view, absl::string_view provider, absl::string_view row_key,
+    const DeliveryIds& visible);
 
 // The provider's visible deliveries; empty for an unknown provider.
 absl::StatusOr<DeliveryIds> VisibleDeliveryIds(const ReadView& view,

@@ -3,7 +3,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "c360/enrichment.pb.h"
-#include "store/keys.h"
+#include "enrich/enrichment_store.h"
 #include "store/repository.h"
 
 namespace c360 {
@@ -15,15 +15,8 @@ absl::StatusOr<RowMatchQuality> EvaluateRowMatches(
   absl::flat_hash_set<std::string> known_people;
   for (const auto& [record, person] : person_of_record) known_people.insert(person);
   RowMatchQuality quality;
-  absl::Status status = absl::OkStatus();
-  absl::Status scanned = view.Scan(
-      Table::kProviderRows, EncodeKey({provider}), "",
-      [&](absl::string_view, absl::string_view value) {
-        ProviderRow row;
-        if (!row.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-          status = absl::DataLossError("unreadable provider row");
-          return false;
-        }
+  absl::Status scanned = ScanProviderRows(
+      view, provider, "", [&](const ProviderRow& row) {
         if (row.delivery_id() != delivery_id) return true;
         ++quality.rows;
         auto truth = person_of_row.find(row.identity().source_id());
@@ -46,7 +39,6 @@ absl::StatusOr<RowMatchQuality> EvaluateRowMatches(
         return true;
       });
   if (!scanned.ok()) return scanned;
-  if (!status.ok()) return status;
   if (quality.rows == 0) {
     return absl::InvalidArgumentError(absl::StrCat(
         "provider ", provider, " has no rows in delivery ", delivery_id));
